@@ -1,0 +1,1 @@
+"""Benchmarks for ODCP; run each as `python -m bench.<name>` from the repository root."""

@@ -1,0 +1,145 @@
+"""Shared benchmark helpers, so every benchmark measures and reports the same way.
+
+Servers run in a separate uvicorn process so the load generator never shares their event
+loop; all traffic stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Linear-interpolated percentile (0-100); NaN for no data rather than a fake zero."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def bench_line(name: str, **metrics: object) -> str:
+    """Print and return one `BENCH name key=value ...` line, the format tools grep for."""
+    line = " ".join([f"BENCH {name}", *(f"{key}={value}" for key, value in metrics.items())])
+    print(line, flush=True)
+    return line
+
+
+def free_port() -> int:
+    """A currently unused TCP port on 127.0.0.1 (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def create_bare_app() -> Starlette:
+    """Baseline: the cheapest JSON endpoint uvicorn can serve, to normalise API results."""
+
+    async def ping(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[Route("/ping", ping)])
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    """Poll `url` until it answers, so measurements never include server start-up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early with code {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {url} within {timeout:.0f}s")
+
+
+@contextmanager
+def serve(factory: str, probe_path: str, env: Mapping[str, str] | None = None,
+          timeout: float = 30.0) -> Iterator[str]:
+    """Run `uvicorn --factory <factory>` (one worker) and yield its base URL; always stop it."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", HOST,
+           "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=dict(env) if env is not None else None,
+                            stdout=subprocess.DEVNULL)
+    base = f"http://{HOST}:{port}"
+    try:
+        _wait_ready(proc, base + probe_path, timeout)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class LoadResult:
+    """Outcome of one load run; latencies are per successful request, in seconds."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.latencies, 95) * 1000
+
+
+async def load(url: str, total: int, concurrency: int = 16,
+               max_seconds: float = 20.0) -> LoadResult:
+    """Send up to `total` GETs from `concurrency` keep-alive clients, stopping at `max_seconds`."""
+    result = LoadResult()
+    issued = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
+        start = time.perf_counter()
+        stop_at = start + max_seconds
+
+        async def worker() -> None:
+            nonlocal issued
+            while issued < total and time.perf_counter() < stop_at:
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    resp = await client.get(url)
+                    ok = resp.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    result.latencies.append(time.perf_counter() - t0)
+                else:
+                    result.errors += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.elapsed = time.perf_counter() - start
+    return result

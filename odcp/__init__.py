@@ -1,0 +1,1 @@
+"""ODCP: an online doctor consultation platform in pure Python."""

@@ -1,0 +1,5 @@
+import sys
+
+from odcp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,35 @@
+"""The FastAPI application mounted on Reflex's backend (see odcp/odcp.py)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from odcp.api.errors import install_error_handlers
+from odcp.api.routers import audit, auth, health
+
+API_PREFIX = "/api/v1"
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(
+        title="ODCP API",
+        version="1",
+        description="Online doctor consultation platform: the same rules as the web app.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    install_error_handlers(api)
+    v1 = APIRouter(prefix=API_PREFIX)
+    for module in (health, auth, audit):
+        v1.include_router(module.router)
+    api.include_router(v1)
+
+    @api.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   include_in_schema=False)
+    async def unknown_api_route(path: str) -> None:
+        """Keep unknown API paths from falling through to the web app's pages."""
+        raise StarletteHTTPException(status_code=404)
+
+    return api

@@ -1,0 +1,53 @@
+"""Request-scoped dependencies: a DB session, the acting user, the request's origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from odcp.db import get_engine
+from odcp.models.user import User
+from odcp.services import auth
+from odcp.services.actor import Actor
+from odcp.services.errors import NotAuthenticated
+
+
+def db_session() -> Iterator[Session]:
+    """One session per request: committed when the handler returns, else rolled back."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+DB = Annotated[Session, Depends(db_session)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def anonymous_actor(request: Request) -> Actor:
+    return Actor(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
+
+
+def current_user(request: Request, session: DB) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticated("Send an access token: Authorization: Bearer <token>.")
+    return auth.user_for_access_token(session, access_token=token.strip())
+
+
+def signed_in_actor(request: Request, user: Annotated[User, Depends(current_user)]) -> Actor:
+    return Actor(user=user, ip=client_ip(request), user_agent=request.headers.get("user-agent"))
+
+
+Anonymous = Annotated[Actor, Depends(anonymous_actor)]
+SignedIn = Annotated[Actor, Depends(signed_in_actor)]

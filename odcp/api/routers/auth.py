@@ -1,0 +1,104 @@
+"""Sign-in for API clients (Bearer tokens) and the browser's cookie hand-off."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from odcp.api.deps import DB, Anonymous, SignedIn
+from odcp.db import session_scope
+from odcp.models.user import UserPublic
+from odcp.services import auth
+from odcp.services.errors import NotAuthenticated
+from odcp.settings import get_settings
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+COOKIE = "odcp_session"
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=128)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(max_length=200)
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105 (OAuth token type, not a secret)
+    expires_in: int
+    user: UserPublic
+
+
+def _tokens(issued: auth.Issued) -> TokensOut:
+    return TokensOut(access_token=issued.access_token or "", refresh_token=issued.token,
+                     expires_in=get_settings().access_token_minutes * 60,
+                     user=UserPublic.of(issued.user))
+
+
+def _login(email: str, password: str, actor) -> auth.Issued:
+    # Its own transaction, so the failure audit entry is kept when sign-in is refused.
+    with session_scope() as session:
+        user = auth.check_credentials(session, email=email, password=password, actor=actor)
+    with session_scope() as session:
+        return auth.start_session(session, user=user, actor=actor, kind="api")
+
+
+@router.post("/login")
+async def login(body: LoginIn, actor: Anonymous) -> TokensOut:
+    issued = await asyncio.to_thread(_login, body.email, body.password, actor)
+    return _tokens(issued)
+
+
+@router.post("/refresh")
+def refresh_tokens(body: RefreshIn, actor: Anonymous) -> TokensOut:
+    with session_scope() as session:  # kept even when refused: a replay revokes the family
+        try:
+            issued = auth.refresh(session, refresh_token=body.refresh_token, actor=actor)
+        except NotAuthenticated as exc:
+            refused = exc
+        else:
+            return _tokens(issued)
+    raise refused
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, session: DB, actor: SignedIn) -> None:
+    token = request.headers["authorization"].partition(" ")[2].strip()
+    claims = auth.decode_jwt(token, purpose="access")
+    auth.sign_out(session, session_id=claims["sid"], actor=actor)
+
+
+@router.get("/me")
+def me(actor: SignedIn) -> UserPublic:
+    return UserPublic.of(actor.user)
+
+
+@router.get("/browser/session", include_in_schema=False)
+def browser_session(ticket: str, session: DB, next: str = "/") -> RedirectResponse:
+    """Trade the sign-in page's ticket for an httpOnly cookie and go back to the app."""
+    settings = get_settings()
+    try:
+        token = auth.redeem_browser_ticket(session, ticket=ticket)
+    except NotAuthenticated:
+        return RedirectResponse(settings.public_url + "/login?expired=1", status_code=303)
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(settings.public_url + target, status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", path="/",
+                        secure=settings.public_url.startswith("https"),
+                        max_age=settings.refresh_token_days * 86400)
+    return response
+
+
+@router.get("/browser/signed-out", include_in_schema=False)
+def browser_signed_out() -> RedirectResponse:
+    """Drop the cookie after the page has revoked its session."""
+    response = RedirectResponse(get_settings().public_url + "/", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response

@@ -1,0 +1,61 @@
+"""Doctors and the specialties they practise."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String
+from sqlmodel import Field, SQLModel
+
+from odcp.models.base import UTCDateTime, utcnow
+
+
+class ConsultationMode(StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+    CHAT = "chat"
+
+
+class VerificationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class Specialty(SQLModel, table=True):
+    __tablename__ = "specialties"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
+    slug: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
+    description: str = Field(default="", max_length=500)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DoctorProfile(SQLModel, table=True):
+    __tablename__ = "doctor_profiles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id"), unique=True, nullable=False)
+    )
+    specialty_id: int | None = Field(default=None, foreign_key="specialties.id", index=True)
+    qualifications: str = Field(default="", max_length=300)
+    licence_number: str = Field(default="", max_length=64)
+    years_experience: int = Field(default=0)
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    modes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    fee_cents: int = Field(default=0)
+    currency: str = Field(default="USD", max_length=3)
+    bio: str = Field(default="", max_length=4000)
+    timezone: str = Field(default="UTC", max_length=64)
+    verification_status: VerificationStatus = Field(
+        sa_column=Column(String(20), nullable=False, index=True)
+    )
+    verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rating_avg: float = Field(default=0.0)
+    rating_count: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,42 @@
+"""The Reflex app: pages, the REST API mounted on the backend, and startup work."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from odcp.api.app import create_api
+from odcp.logging_setup import configure_logging
+from odcp.pages.account import account
+from odcp.pages.admin_audit import admin_audit
+from odcp.pages.auth_pages import login, register
+from odcp.pages.doctors import doctors
+from odcp.pages.landing import landing
+from odcp.pages.not_found import not_found
+from odcp.settings import get_settings
+from odcp.state.account import AccountState
+from odcp.state.admin_audit import AdminAuditState
+from odcp.state.auth_forms import RegisterState
+from odcp.state.directory import DirectoryState
+from odcp.state.session import SessionState
+
+configure_logging(get_settings())
+CLINIC = get_settings().clinic_name
+
+app = rx.App(
+    api_transformer=create_api(),
+    head_components=[rx.el.meta(name="viewport",
+                                content="width=device-width, initial-scale=1")],
+)
+
+_load = SessionState.load_session
+app.add_page(landing, route="/", title=CLINIC, on_load=[_load, DirectoryState.load_landing])
+app.add_page(doctors, route="/doctors", title=f"Find a doctor · {CLINIC}",
+             on_load=[_load, DirectoryState.load_doctors])
+app.add_page(login, route="/login", title=f"Sign in · {CLINIC}", on_load=_load)
+app.add_page(register, route="/register", title=f"Register · {CLINIC}",
+             on_load=[_load, RegisterState.detect_timezone])
+app.add_page(account, route="/account", title=f"Account · {CLINIC}",
+             on_load=[_load, AccountState.load])
+app.add_page(admin_audit, route="/admin/audit", title=f"Audit log · {CLINIC}",
+             on_load=[_load, AdminAuditState.load])
+app.add_page(not_found, route="404", title=f"Page not found · {CLINIC}", on_load=_load)

@@ -1,0 +1,46 @@
+"""/account: who you are signed in as, and where."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from odcp.components.layout import page
+from odcp.state.account import AccountState
+
+
+def _session_row(s: dict) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(s["device"], size="2"),
+                                rx.cond(s["current"] != "",
+                                        rx.badge("This device", color_scheme="teal")),
+                                spacing="1")),
+        rx.table.cell(s["since"]),
+        rx.table.cell(s["last_seen"]),
+        rx.table.cell(rx.button("Sign out", size="1", variant="soft", color_scheme="red",
+                                on_click=AccountState.revoke(s["id"]))),
+    )
+
+
+def account() -> rx.Component:
+    return page(
+        rx.heading("Your account", size="7", as_="h1", margin_bottom="1rem"),
+        rx.card(rx.data_list.root(
+            rx.data_list.item(rx.data_list.label("Name"),
+                              rx.data_list.value(AccountState.user_name)),
+            rx.data_list.item(rx.data_list.label("Email"), rx.data_list.value(AccountState.email)),
+            rx.data_list.item(rx.data_list.label("Role"),
+                              rx.data_list.value(AccountState.role_label)),
+            rx.data_list.item(rx.data_list.label("Time zone"),
+                              rx.data_list.value(AccountState.timezone)),
+        )),
+        rx.hstack(rx.heading("Where you are signed in", size="5", as_="h2"), rx.spacer(),
+                  rx.button("Sign out everywhere", color_scheme="red", variant="outline",
+                            on_click=AccountState.sign_out_everywhere),
+                  margin_top="2rem", margin_bottom="1rem", align="center", wrap="wrap"),
+        rx.box(rx.table.root(
+            rx.table.header(rx.table.row(
+                rx.table.column_header_cell("Device"), rx.table.column_header_cell("Signed in"),
+                rx.table.column_header_cell("Last seen"), rx.table.column_header_cell(""))),
+            rx.table.body(rx.foreach(AccountState.sessions, _session_row)),
+            width="100%"), overflow_x="auto", width="100%"),
+    )

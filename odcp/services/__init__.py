@@ -1,0 +1,1 @@
+"""Business rules and authorization. Never imports reflex, state, pages, components or api."""

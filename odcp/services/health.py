@@ -1,0 +1,33 @@
+"""Is the service usable: database reachable and schema at the expected revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from odcp.services import migrations
+
+
+@dataclass(frozen=True)
+class Health:
+    database: str
+    revision: str | None
+    head: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.database == "ok" and self.revision == self.head
+
+
+def check(engine: Engine) -> Health:
+    """Probe the DB with one round trip; never raises."""
+    head = migrations.head_revision()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        revision = migrations.current_revision(engine)
+    except SQLAlchemyError:
+        return Health(database="unreachable", revision=None, head=head)
+    return Health(database="ok", revision=revision, head=head)

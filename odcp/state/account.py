@@ -1,0 +1,69 @@
+"""/account: the signed-in user's details and active sessions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from odcp.db import session_scope
+from odcp.models.user import User
+from odcp.services import auth
+from odcp.services.errors import DomainError
+from odcp.state.session import SessionState, api_url
+
+
+def _when(dt, tz: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return dt.astimezone(ZoneInfo(tz)).strftime("%d %b %Y, %H:%M %Z")
+
+
+class AccountState(SessionState):
+    email: str = ""
+    timezone: str = ""
+    role_label: str = ""
+    sessions: list[dict[str, str]] = []
+
+    def _fill(self, user: User, session) -> None:
+        actor = self.actor(session)
+        self.email, self.timezone = user.email, user.timezone
+        self.role_label = str(user.role).replace("_", " ").title()
+        self.sessions = [
+            {"id": s.id, "device": (s.user_agent or "Unknown device")[:80],
+             "ip": s.ip or "", "since": _when(s.created_at, user.timezone),
+             "last_seen": _when(s.last_seen_at, user.timezone),
+             "current": "yes" if s.id == self._session_id else ""}
+            for s in auth.list_sessions(session, actor=actor)
+        ]
+
+    @rx.event
+    def load(self):
+        with session_scope() as session:
+            actor = self.actor(session)
+            if actor.user is None:
+                return rx.redirect("/login")
+            self._fill(actor.user, session)
+
+    @rx.event
+    def revoke(self, session_id: str):
+        with session_scope() as session:
+            actor = self.actor(session)
+            try:
+                auth.revoke_own_session(session, actor=actor, session_id=session_id)
+            except DomainError as exc:
+                return rx.toast.error(exc.message)
+            if actor.user is not None:
+                self._fill(actor.user, session)
+        if session_id == self._session_id:
+            self._bind(None, None)
+            return rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
+        return rx.toast.success("That device has been signed out.")
+
+    @rx.event
+    def sign_out_everywhere(self):
+        with session_scope() as session:
+            try:
+                auth.sign_out_everywhere(session, actor=self.actor(session))
+            except DomainError as exc:
+                return rx.toast.error(exc.message)
+        self._bind(None, None)
+        return rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
