@@ -1,22 +1,28 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from odcp.models.account_security import ActionToken, MfaRecoveryCode, ThrottleCounter
 from odcp.models.audit import AuditEntry
 from odcp.models.auth_session import AuthSession
 from odcp.models.doctor import ConsultationMode, DoctorProfile, Specialty, VerificationStatus
+from odcp.models.notification import OutboxMessage
 from odcp.models.schedule import AvailabilityRule
 from odcp.models.user import ADMIN_ROLES, AccountStatus, AdminSubrole, Role, User, UserPublic
 
 __all__ = [
     "ADMIN_ROLES",
     "AccountStatus",
+    "ActionToken",
     "AdminSubrole",
     "AuditEntry",
     "AuthSession",
     "AvailabilityRule",
     "ConsultationMode",
     "DoctorProfile",
+    "MfaRecoveryCode",
+    "OutboxMessage",
     "Role",
     "Specialty",
+    "ThrottleCounter",
     "User",
     "UserPublic",
     "VerificationStatus",

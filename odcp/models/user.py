@@ -51,6 +51,10 @@ class User(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     language: str = Field(default="en", max_length=16)
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    avatar_path: str | None = Field(default=None, max_length=200)
+    mfa_secret_enc: str | None = Field(default=None, max_length=300)
+    mfa_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

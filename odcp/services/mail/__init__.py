@@ -1,0 +1,1 @@
+"""Outbound mail: templates, a stored outbox, and transports (SMTP or outbox-only)."""

@@ -1,0 +1,52 @@
+"""Mail templates: a text and an HTML body in the clinic's name, values escaped."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from odcp.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+_TEMPLATES: dict[str, tuple[str, list[str], tuple[str, str] | None]] = {
+    # kind: (subject, paragraphs, (button label, url key))
+    "verify_email": ("Confirm your email address",
+                     ["Hello {name},", "Please confirm your email address to activate your "
+                      "account. The link is valid for 48 hours."],
+                     ("Confirm my email", "link")),
+    "password_reset": ("Reset your password",
+                       ["Hello {name},", "Someone asked to reset your password. If it was you, "
+                        "use the link below within one hour. If not, ignore this message."],
+                       ("Choose a new password", "link")),
+    "password_changed": ("Your password was changed",
+                         ["Hello {name},", "Your password was just changed and every device "
+                          "was signed out. If this was not you, contact the clinic at once."],
+                         None),
+}
+
+
+def render(kind: str, **values: str) -> Rendered:
+    subject, paragraphs, button = _TEMPLATES[kind]
+    clinic = get_settings().clinic_name
+    text_lines = [p.format(**values) for p in paragraphs]
+    html_lines = [f"<p>{html.escape(p.format(**values))}</p>" for p in paragraphs]
+    if button:
+        label, key = button
+        text_lines.append(f"{label}: {values[key]}")
+        html_lines.append(f'<p><a href="{html.escape(values[key], quote=True)}" '
+                          f'style="background:#0d9488;color:#fff;padding:10px 16px;'
+                          f'border-radius:6px;text-decoration:none">{html.escape(label)}</a></p>')
+    footer = f"{clinic} · online consultations"
+    return Rendered(
+        subject=f"{subject} · {clinic}",
+        text="\n\n".join([*text_lines, "--", footer]) + "\n",
+        html=(f"<html><body style=\"font-family:sans-serif\"><h2>{html.escape(clinic)}</h2>"
+              + "".join(html_lines) + f"<hr><small>{html.escape(footer)}</small></body></html>"),
+    )
