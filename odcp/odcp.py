@@ -10,6 +10,12 @@ from odcp.pages.account import account
 from odcp.pages.admin_audit import admin_audit
 from odcp.pages.auth_pages import login, register
 from odcp.pages.doctors import doctors
+from odcp.pages.email_flows import (
+    forgot_password,
+    resend_verification,
+    reset_password,
+    verify_email,
+)
 from odcp.pages.landing import landing
 from odcp.pages.not_found import not_found
 from odcp.settings import get_settings
@@ -17,6 +23,7 @@ from odcp.state.account import AccountState
 from odcp.state.admin_audit import AdminAuditState
 from odcp.state.auth_forms import RegisterState
 from odcp.state.directory import DirectoryState
+from odcp.state.email_flows import EmailFlowState
 from odcp.state.session import SessionState
 
 configure_logging(get_settings())
@@ -35,6 +42,15 @@ app.add_page(doctors, route="/doctors", title=f"Find a doctor · {CLINIC}",
 app.add_page(login, route="/login", title=f"Sign in · {CLINIC}", on_load=_load)
 app.add_page(register, route="/register", title=f"Register · {CLINIC}",
              on_load=[_load, RegisterState.detect_timezone])
+_reset = EmailFlowState.reset_form
+app.add_page(verify_email, route="/verify-email", title=f"Confirm email · {CLINIC}",
+             on_load=[_load, EmailFlowState.verify_from_link])
+app.add_page(resend_verification, route="/resend-verification",
+             title=f"Confirmation link · {CLINIC}", on_load=[_load, _reset])
+app.add_page(forgot_password, route="/forgot-password", title=f"Forgot password · {CLINIC}",
+             on_load=[_load, _reset])
+app.add_page(reset_password, route="/reset-password", title=f"New password · {CLINIC}",
+             on_load=[_load, _reset])
 app.add_page(account, route="/account", title=f"Account · {CLINIC}",
              on_load=[_load, AccountState.load])
 app.add_page(admin_audit, route="/admin/audit", title=f"Audit log · {CLINIC}",

@@ -13,17 +13,17 @@ os.environ.setdefault("ODCP_INSTANCE_DIR", tempfile.mkdtemp(prefix="odcp-test-")
 os.environ["ODCP_ENV"] = "test"
 os.environ.pop("DATABASE_URL", None)
 
-import pytest  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session, SQLModel
 
-from odcp import db  # noqa: E402
-from odcp.models.user import AccountStatus, Role, User  # noqa: E402
-from odcp.services import migrations  # noqa: E402
-from odcp.services.accounts import build_user  # noqa: E402
-from odcp.services.actor import Actor  # noqa: E402
-from odcp.services.passwords import hash_password  # noqa: E402
-from odcp.settings import _normalize_db_url  # noqa: E402
+from odcp import db
+from odcp.models.user import AccountStatus, Role, User
+from odcp.services import migrations
+from odcp.services.accounts import build_user
+from odcp.services.actor import Actor
+from odcp.services.passwords import hash_password
+from odcp.settings import _normalize_db_url
 
 PG_URL = os.environ.get("ODCP_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]

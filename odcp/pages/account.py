@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from odcp.components.forms import error_callout, field
 from odcp.components.layout import page
 from odcp.state.account import AccountState
 
@@ -19,6 +20,24 @@ def _session_row(s: dict) -> rx.Component:
         rx.table.cell(rx.button("Sign out", size="1", variant="soft", color_scheme="red",
                                 on_click=AccountState.revoke(s["id"]))),
     )
+
+
+def _change_password() -> rx.Component:
+    return rx.card(rx.form(
+        rx.vstack(
+            rx.heading("Change password", size="4", as_="h2"),
+            error_callout(AccountState.change_error),
+            field("Current password", "current_password", type_="password",
+                  autocomplete="current-password"),
+            field("New password", "new_password", type_="password",
+                  autocomplete="new-password", hint="Every device will be signed out."),
+            field("Repeat new password", "new_password_repeat", type_="password",
+                  autocomplete="new-password"),
+            rx.button("Change password", type="submit"),
+            spacing="3", width="100%", max_width="26rem",
+        ),
+        on_submit=AccountState.change_password, reset_on_submit=True,
+    ), margin_top="2rem")
 
 
 def account() -> rx.Component:
@@ -43,4 +62,5 @@ def account() -> rx.Component:
                 rx.table.column_header_cell("Last seen"), rx.table.column_header_cell(""))),
             rx.table.body(rx.foreach(AccountState.sessions, _session_row)),
             width="100%"), overflow_x="auto", width="100%"),
+        _change_password(),
     )

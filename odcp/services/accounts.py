@@ -85,10 +85,13 @@ def register_patient(
     session: Session, *, actor: Actor, email: str, password: str, full_name: str,
     timezone: str = "UTC",
 ) -> User:
-    """Self-registration of a patient account."""
+    """Self-registration: a pending patient account, active once the email is confirmed.
+
+    The caller sends the verification mail (odcp.services.passwords_flow).
+    """
     user = build_user(
         session, email=email, password=password, full_name=full_name, role=Role.PATIENT,
-        status=AccountStatus.ACTIVE, timezone=timezone,
+        status=AccountStatus.PENDING, timezone=timezone,
     )
     audit.record(session, actor=actor, action="account.register", target_type="user",
                  target_id=user.id, subject_user_id=user.id)

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from odcp.models.auth_session import AuthSession
 from odcp.models.base import utcnow
 from odcp.models.user import AccountStatus, User
-from odcp.services import audit
+from odcp.services import audit, throttle
 from odcp.services.accounts import find_by_email
 from odcp.services.actor import Actor, require_user
 from odcp.services.errors import Forbidden, NotAuthenticated, NotFound
@@ -43,10 +43,15 @@ class Issued:
 
 
 def check_credentials(session: Session, *, email: str, password: str, actor: Actor) -> User:
-    """The active user with these credentials, or NotAuthenticated with one message for all.
+    """The active user with these credentials, or an error with one message for all.
 
     bcrypt runs for unknown emails too, so timing does not reveal whether an account exists.
+    A refusal commits its audit entry and throttle count before raising: the record of a
+    failed attempt must survive the caller's rollback.
     """
+    keys = (throttle.account_key(email), throttle.address_key(actor.ip))
+    for key in keys:
+        throttle.ensure_allowed(session, key=key)
     user = find_by_email(session, email or "")
     if user is None:
         burn_equal_time(password)
@@ -54,20 +59,28 @@ def check_credentials(session: Session, *, email: str, password: str, actor: Act
     else:
         ok = verify_password(password, user.password_hash)
     if not ok or user is None:
-        audit.record(session, actor=actor, action="auth.sign_in", outcome="failure",
-                     target_type="user", target_id=user.id if user else None,
-                     detail={"reason": "bad_credentials"})
+        throttle.record_failure(session, key=keys[0], policy=throttle.ACCOUNT)
+        throttle.record_failure(session, key=keys[1], policy=throttle.ADDRESS)
+        _refuse(session, actor, user, "bad_credentials")
         raise NotAuthenticated(BAD_CREDENTIALS)
     if user.status != AccountStatus.ACTIVE:
-        audit.record(session, actor=actor, action="auth.sign_in", outcome="failure",
-                     target_type="user", target_id=user.id, detail={"reason": str(user.status)})
+        _refuse(session, actor, user, str(user.status))
         raise Forbidden(_status_message(user.status))
+    throttle.clear(session, key=keys[0])
     return user
+
+
+def _refuse(session: Session, actor: Actor, user: User | None, reason: str) -> None:
+    audit.record(session, actor=actor, action="auth.sign_in", outcome="failure",
+                 target_type="user", target_id=user.id if user else None,
+                 subject_user_id=user.id if user else None, detail={"reason": reason})
+    session.commit()
 
 
 def _status_message(status: AccountStatus) -> str:
     return {
-        AccountStatus.PENDING: "Your account is not active yet.",
+        AccountStatus.PENDING: "Please confirm your email address first: use the link we "
+        "sent you, or ask for a new one.",
         AccountStatus.SUSPENDED: "Your account is suspended; please contact the clinic.",
     }.get(status, "This account cannot sign in.")
 

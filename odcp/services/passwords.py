@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from functools import lru_cache
+from pathlib import Path
 
 import bcrypt
 
@@ -23,12 +25,21 @@ def _prehash(password: str) -> bytes:
     return base64.b64encode(hashlib.sha256(password.encode("utf-8")).digest())
 
 
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    path = Path(__file__).with_name("common_passwords.txt")
+    return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line)
+
+
 def validate_password(password: str) -> None:
-    """Length rule (counted in characters, any Unicode)."""
+    """Length (in characters, any Unicode) and not one of the commonest passwords."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise Invalid(
             f"Password must be {MIN_LENGTH} to {MAX_LENGTH} characters long.", field="password"
         )
+    if password.strip().lower() in _common_passwords():
+        raise Invalid("This password is too common; choose another (a passphrase is best).",
+                      field="password")
 
 
 def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:

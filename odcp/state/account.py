@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from odcp.db import session_scope
 from odcp.models.user import User
-from odcp.services import auth
+from odcp.services import auth, passwords_flow
 from odcp.services.errors import DomainError
+from odcp.state.email_flows import run_and_deliver
 from odcp.state.session import SessionState, api_url
 
 
@@ -57,6 +60,28 @@ class AccountState(SessionState):
             self._bind(None, None)
             return rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
         return rx.toast.success("That device has been signed out.")
+
+    change_error: str = ""
+
+    @rx.event
+    async def change_password(self, form: dict):
+        """Needs the current password; on success every session ends, this one too."""
+        self.change_error = ""
+        if form.get("new_password") != form.get("new_password_repeat"):
+            self.change_error = "The two new passwords differ."
+            return
+        with session_scope() as session:
+            actor = self.actor(session)
+        try:
+            await asyncio.to_thread(run_and_deliver, passwords_flow.change_password,
+                                    actor=actor, current=str(form.get("current_password", "")),
+                                    new=str(form.get("new_password", "")))
+        except DomainError as exc:
+            self.change_error = exc.message
+            return
+        self._bind(None, None)
+        yield rx.toast.success("Password changed. Please sign in again.")
+        yield rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
 
     @rx.event
     def sign_out_everywhere(self):

@@ -11,10 +11,11 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from odcp.db import session_scope
-from odcp.services import accounts, auth
+from odcp.db import get_engine, session_scope
+from odcp.services import accounts, auth, passwords_flow
 from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
+from odcp.services.mail import outbox
 from odcp.state.session import SessionState, api_url
 
 
@@ -31,12 +32,12 @@ def _sign_in(email: str, password: str, actor: Actor) -> str:
         return auth.browser_ticket(issued.session)
 
 
-def _register(email: str, password: str, full_name: str, timezone: str, actor: Actor) -> str:
+def _register(email: str, password: str, full_name: str, timezone: str, actor: Actor) -> None:
     with session_scope() as session:
         user = accounts.register_patient(session, actor=actor, email=email, password=password,
                                          full_name=full_name, timezone=timezone or "UTC")
-        issued = auth.start_session(session, user=user, actor=actor, kind="browser-pending")
-        return auth.browser_ticket(issued.session)
+        mail_id = passwords_flow.send_verification(session, user=user)
+    outbox.deliver_many(get_engine(), [mail_id])
 
 
 class SignInState(SessionState):
@@ -66,11 +67,13 @@ class SignInState(SessionState):
 class RegisterState(SessionState):
     error: str = ""
     busy: bool = False
+    sent_to: str = ""
     timezone: str = "UTC"
 
     @rx.event
     def detect_timezone(self):
         """Ask the browser for its IANA zone (the only script: one expression)."""
+        self.sent_to, self.error = "", ""
         return rx.call_script("Intl.DateTimeFormat().resolvedOptions().timeZone",
                               callback=RegisterState.set_detected_timezone)
 
@@ -91,11 +94,11 @@ class RegisterState(SessionState):
         actor = Actor(ip=self.router.session.client_ip or None,
                       user_agent=self.router.headers.user_agent or None)
         try:
-            ticket = await asyncio.to_thread(
+            await asyncio.to_thread(
                 _register, form.get("email", ""), form.get("password", ""),
                 form.get("full_name", ""), self.timezone, actor)
         except DomainError as exc:
             self.error, self.busy = exc.message, False
             return
         self.busy = False
-        yield _handoff(ticket)
+        self.sent_to = str(form.get("email", "")).strip().lower()

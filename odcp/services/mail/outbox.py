@@ -98,3 +98,9 @@ def list_messages(session: Session, *, actor: Actor, page: int = 1,
     rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc())
                         .offset((max(page, 1) - 1) * page_size).limit(page_size)).all()
     return list(rows), total
+
+
+def deliver_many(engine: Engine, message_ids: list[int]) -> None:
+    """Deliver just-committed messages; failures stay queued for the scheduler's retry."""
+    for message_id in message_ids:
+        deliver(engine, message_id)
