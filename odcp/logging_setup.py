@@ -17,11 +17,14 @@ from datetime import UTC, datetime
 
 from odcp.settings import Settings
 
+_KEYS = r"(?:password|passwd|token|ticket|secret|code|cookie|authorization)"
 _SECRET_PATTERNS = [
     re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}"),  # JWTs
-    re.compile(r"(?i)(bearer\s+)[\w.~+/=-]+"),
-    re.compile(r"(?i)((?:password|passwd|token|ticket|secret|code|cookie|authorization)"
-               r"[\"']?\s*[=:]\s*[\"']?)[^\s&\"',;]+"),
+    re.compile(r"(?i)((?:bearer|basic)\s+)[\w.~+/=-]+"),
+    # quoted values may hold spaces (passphrases): mask up to the closing quote
+    re.compile(r"(?i)(" + _KEYS + r"[\"']?\s*[=:]\s*\")[^\"]*"),
+    re.compile(r"(?i)(" + _KEYS + r"[\"']?\s*[=:]\s*')[^']*"),
+    re.compile(r"(?i)(" + _KEYS + r"[\"']?\s*[=:]\s*[\"']?)[^\s&\"',;]+"),
 ]
 
 

@@ -8,6 +8,7 @@ from odcp.api.app import create_api
 from odcp.logging_setup import configure_logging
 from odcp.pages.account import account
 from odcp.pages.admin_audit import admin_audit
+from odcp.pages.admin_outbox import admin_outbox
 from odcp.pages.auth_pages import login, register
 from odcp.pages.doctors import doctors
 from odcp.pages.email_flows import (
@@ -18,9 +19,11 @@ from odcp.pages.email_flows import (
 )
 from odcp.pages.landing import landing
 from odcp.pages.not_found import not_found
+from odcp.scheduler import scheduler_lifespan
 from odcp.settings import get_settings
 from odcp.state.account import AccountState
 from odcp.state.admin_audit import AdminAuditState
+from odcp.state.admin_outbox import AdminOutboxState
 from odcp.state.auth_forms import RegisterState
 from odcp.state.directory import DirectoryState
 from odcp.state.email_flows import EmailFlowState
@@ -55,4 +58,8 @@ app.add_page(account, route="/account", title=f"Account · {CLINIC}",
              on_load=[_load, AccountState.load])
 app.add_page(admin_audit, route="/admin/audit", title=f"Audit log · {CLINIC}",
              on_load=[_load, AdminAuditState.load])
+app.add_page(admin_outbox, route="/admin/outbox", title=f"Mail outbox · {CLINIC}",
+             on_load=[_load, AdminOutboxState.load])
 app.add_page(not_found, route="404", title=f"Page not found · {CLINIC}", on_load=_load)
+
+app.register_lifespan_task(scheduler_lifespan)

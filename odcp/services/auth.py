@@ -87,10 +87,11 @@ def _status_message(status: AccountStatus) -> str:
 
 def start_session(session: Session, *, user: User, actor: Actor, kind: str) -> Issued:
     """Create a session row for `user`; `kind` is browser-pending or api."""
-    token = new_token()
+    session_id = str(uuid.uuid4())
+    token = f"{session_id}.{new_token()}" if kind == "api" else new_token()
     now = utcnow()
     row = AuthSession(
-        id=str(uuid.uuid4()),
+        id=session_id,
         user_id=user.id,
         token_hash=token_hash(token),
         kind=kind,
@@ -185,26 +186,34 @@ def user_for_access_token(session: Session, *, access_token: str) -> User:
     return user_for_session_id(session, session_id=str(claims.get("sid", "")))
 
 
+def _split_refresh(token: str) -> tuple[str, str]:
+    session_id, _, _secret = (token or "").partition(".")
+    return session_id, token_hash(token or "")
+
+
 def refresh(session: Session, *, refresh_token: str, actor: Actor) -> Issued:
-    """Rotate an API refresh token. Replaying the previous token revokes the session."""
-    digest = token_hash(refresh_token or "")
+    """Rotate an API refresh token. Replaying any earlier token revokes the session.
+
+    Refresh tokens read `<session id>.<secret>`, so a replayed token finds its session even
+    after many rotations; only hashes are stored.
+    """
+    session_id, digest = _split_refresh(refresh_token)
     now = utcnow()
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == digest)).first()
-    if row is None:
-        replayed = session.exec(
-            select(AuthSession).where(AuthSession.previous_token_hash == digest)
-        ).first()
-        if replayed is not None and replayed.revoked_at is None:
-            revoke(session, row=replayed, reason="refresh_reuse")
-            audit.record(session, actor=actor, action="auth.refresh_reuse", outcome="failure",
-                         target_type="session", target_id=replayed.id,
-                         subject_user_id=replayed.user_id)
+    row = session.get(AuthSession, session_id) if session_id else None
+    if row is None or row.kind != "api":
         raise NotAuthenticated("Please sign in again.")
-    if row.kind != "api" or not _usable(row, now):
+    if row.token_hash != digest:
+        if digest in row.used_token_hashes and row.revoked_at is None:
+            revoke(session, row=row, reason="refresh_reuse")
+            audit.record(session, actor=actor, action="auth.refresh_reuse", outcome="failure",
+                         target_type="session", target_id=row.id, subject_user_id=row.user_id)
+        raise NotAuthenticated("Please sign in again.")
+    if not _usable(row, now):
         raise NotAuthenticated("Please sign in again.")
     user = _active_user(session, row)
-    token = new_token()
+    token = f"{row.id}.{new_token()}"
     row.previous_token_hash = digest
+    row.used_token_hashes = [*row.used_token_hashes, digest][-500:]
     row.token_hash = token_hash(token)
     row.last_seen_at = now
     return Issued(session=row, user=user, token=token, access_token=access_token_for(row))

@@ -27,6 +27,7 @@ NAV_BY_ROLE: dict[str, list[dict[str, str]]] = {
                   {"label": "Account", "href": "/account"}],
     Role.ADMIN: [{"label": "Doctors", "href": "/doctors"},
                  {"label": "Audit log", "href": "/admin/audit"},
+                 {"label": "Outbox", "href": "/admin/outbox"},
                  {"label": "Account", "href": "/account"}],
 }
 NAV_BY_ROLE[Role.SUPER_ADMIN] = NAV_BY_ROLE[Role.ADMIN]

@@ -1,4 +1,4 @@
-"""mail outbox, action tokens, throttling, mfa
+"""mail outbox, action tokens, throttling, mfa, refresh families
 
 Revision ID: 0002
 Revises: 0001
@@ -74,6 +74,9 @@ def upgrade() -> None:
     with op.batch_alter_table('mfa_recovery_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mfa_recovery_codes_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('used_token_hashes', sa.JSON(), server_default='[]', nullable=False))
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('avatar_path', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
         batch_op.add_column(sa.Column('mfa_secret_enc', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True))
@@ -90,6 +93,9 @@ def downgrade() -> None:
         batch_op.drop_column('mfa_enabled_at')
         batch_op.drop_column('mfa_secret_enc')
         batch_op.drop_column('avatar_path')
+
+    with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
+        batch_op.drop_column('used_token_hashes')
 
     with op.batch_alter_table('mfa_recovery_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mfa_recovery_codes_user_id'))
