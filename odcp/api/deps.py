@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from odcp.db import get_engine
+from odcp.db import session_scope
 from odcp.models.user import User
 from odcp.services import auth
 from odcp.services.actor import Actor
@@ -17,13 +17,8 @@ from odcp.services.errors import NotAuthenticated
 
 def db_session() -> Iterator[Session]:
     """One session per request: committed when the handler returns, else rolled back."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with session_scope() as session:
+        yield session
 
 
 DB = Annotated[Session, Depends(db_session)]
