@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from odcp.settings import Settings
 
-_KEYS = r"(?:password|passwd|token|ticket|secret|code|cookie|authorization)"
+_KEYS = r"(?:password(?:_hash)?|passwd|token|ticket|secret|code|cookie|authorization)"
 _SECRET_PATTERNS = [
     re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}"),  # JWTs
     re.compile(r"(?i)((?:bearer|basic)\s+)[\w.~+/=-]+"),

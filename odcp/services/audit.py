@@ -83,7 +83,7 @@ def list_entries(
     if filters.actor_id is not None:
         conditions.append(col(AuditEntry.actor_id) == filters.actor_id)
     if filters.action:
-        conditions.append(col(AuditEntry.action).startswith(filters.action))
+        conditions.append(col(AuditEntry.action).startswith(filters.action, autoescape=True))
     if filters.target_type:
         conditions.append(col(AuditEntry.target_type) == filters.target_type)
     if filters.subject_user_id is not None:

@@ -8,12 +8,17 @@ folder, migrated and seeded with the demo clinic, exactly as `make run` does.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import httpx
@@ -50,10 +55,63 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _app_env(instance: Path, url: str) -> dict[str, str]:
+class Mailbox:
+    """Messages received by the loopback SMTP server, newest last."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd handler hook
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        with self._lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def wait_for(self, to: str, subject_has: str, timeout: float = 20.0) -> EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for message in reversed(self.messages):
+                    if to in str(message["To"]) and subject_has in str(message["Subject"]):
+                        return message
+            time.sleep(0.2)
+        raise AssertionError(f"no mail to {to} about {subject_has!r} within {timeout} s; "
+                             f"got {[(m['To'], m['Subject']) for m in self.messages]}")
+
+    @staticmethod
+    def link(message: EmailMessage, path: str) -> str:
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        found = re.search(r"https?://\S+" + re.escape(path) + r"\?\S+", body)
+        assert found, f"no {path} link in:\n{body}"
+        return found.group(0)
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback that the app delivers its mail to."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+def _app_env(instance: Path, url: str, smtp_port: int) -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
     env.update({
+        # Set empty rather than removed so a developer's .env cannot fill them in: no
+        # DATABASE_URL means SQLite in the instance folder; mail goes to the test's server.
+        "DATABASE_URL": "",
+        "SMTP_USER": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": "",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
         "ODCP_INSTANCE_DIR": str(instance),
         "ODCP_ENV": "development",
         "ODCP_PUBLIC_URL": url,
@@ -81,12 +139,12 @@ def _up(client: httpx.Client, url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def app_url(mailbox: Mailbox) -> Iterator[str]:
     """Base URL of the running app (pages, websocket and API on one port)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     instance = Path(tempfile.mkdtemp(prefix="odcp-e2e-"))
-    env = _app_env(instance, url)
+    env = _app_env(instance, url, mailbox.port)
     for command in ("migrate", "seed"):
         done = subprocess.run([str(PYTHON), "-m", "odcp", command], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
@@ -175,18 +233,49 @@ def page(new_page):
 
 
 def wait_ready(page) -> None:
-    """Wait until the page has loaded and Reflex has run its on_load events."""
+    """Wait until the page has rendered, then insist on its frame: one <header> (banner)
+    and one <main> landmark, which the tests use to tell navigation from content."""
     page.wait_for_load_state("networkidle")
-    page.locator("header").first.wait_for()
+    page.locator("h1").first.wait_for()
+    for role, tag in (("banner", "header"), ("main", "main")):
+        found = page.get_by_role(role).count()
+        if found != 1:
+            raise AssertionError(
+                f"{page.url}: {found} <{tag}> landmarks (role={role}), expected 1; the page "
+                f"frame (odcp/components/layout.py) must render real <header>/<main> elements")
+    page.get_by_role("main").get_by_role("heading", level=1).first.wait_for()
+
+
+def path_is(path: str) -> re.Pattern[str]:
+    """A URL pattern matching exactly `path` (no query), for `page.wait_for_url`."""
+    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"/?$")
+
+
+def labelled(scope, label: str):
+    """The one input whose accessible name is `label` (a <label for=...> pointing at it)."""
+    field = scope.get_by_label(label, exact=True)
+    if field.count() != 1:
+        labels = scope.locator("label").all_inner_texts()
+        raise AssertionError(
+            f"{field.count()} inputs labelled {label!r}; labels on the page: {labels} "
+            f"(a <label> without for= does not name its input)")
+    return field
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the /login form and wait for the account page."""
     page.goto("/login")
     wait_ready(page)
-    page.locator("input#email").fill(email)
-    page.locator("input#password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url("**/account", timeout=20_000)
+    form = page.get_by_role("main")
+    labelled(form, "Email").fill(email)
+    labelled(form, "Password").fill(password)
+    form.get_by_role("button", name="Sign in", exact=True).click()
+    try:
+        page.wait_for_url(path_is("/account"), timeout=20_000)
+    except Exception as exc:
+        raise AssertionError(
+            f"after signing in as {email} the browser is at {page.url}, not /account; "
+            f"the page shows {page.locator('h1').all_inner_texts()}") from exc
     wait_ready(page)
 
 
