@@ -13,6 +13,19 @@ from odcp.services.errors import DomainError
 from odcp.state.email_flows import run_and_deliver
 from odcp.state.session import SessionState, api_url
 
+_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"), ("python-httpx", "API client"), ("curl/", "curl"))
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def describe_device(user_agent: str | None) -> str:
+    """'Chrome on Linux' rather than a raw user-agent string."""
+    ua = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in ua), "Unknown browser")
+    system = next((name for key, name in _SYSTEMS if key in ua), "")
+    return f"{browser} on {system}" if system else browser
+
 
 def _when(dt, tz: str) -> str:
     from zoneinfo import ZoneInfo
@@ -31,7 +44,7 @@ class AccountState(SessionState):
         self.email, self.timezone = user.email, user.timezone
         self.role_label = str(user.role).replace("_", " ").title()
         self.sessions = [
-            {"id": s.id, "device": (s.user_agent or "Unknown device")[:80],
+            {"id": s.id, "device": describe_device(s.user_agent),
              "ip": s.ip or "", "since": _when(s.created_at, user.timezone),
              "last_seen": _when(s.last_seen_at, user.timezone),
              "current": "yes" if s.id == self._session_id else ""}
