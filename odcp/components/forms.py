@@ -8,7 +8,7 @@ import reflex as rx
 def field(label: str, name: str, *, type_: str = "text", autocomplete: str = "",
           required: bool = True, hint: str = "") -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=name),
         rx.input(id=name, name=name, type=type_, required=required, size="3", width="100%",
                  auto_complete=autocomplete or None),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),

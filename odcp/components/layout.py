@@ -55,12 +55,12 @@ def _mobile_menu() -> rx.Component:
 
 def header() -> rx.Component:
     brand = rx.link(
-        rx.hstack(rx.icon("stethoscope", size=24), rx.heading(get_settings().clinic_name,
-                                                               size="5"),
+        rx.hstack(rx.icon("stethoscope", size=24), rx.text(get_settings().clinic_name,
+                                                            size="5", weight="bold"),
                   align="center", spacing="2"),
         href="/", underline="none", color_scheme="gray", high_contrast=True,
     )
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             brand,
             rx.spacer(),
@@ -72,7 +72,6 @@ def header() -> rx.Component:
             rx.mobile_only(_mobile_menu()),
             align="center", spacing="4", width="100%", max_width="72rem", margin="0 auto",
         ),
-        as_="header",
         padding_x="1rem", padding_y="0.75rem",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background_color=rx.color("gray", 1),
@@ -81,13 +80,13 @@ def header() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.text(
             f"{get_settings().clinic_name} · Online consultations with verified doctors. "
             "In an emergency call your local emergency number.",
             size="1", color_scheme="gray", align="center",
         ),
-        as_="footer", padding="1.5rem", width="100%",
+        padding="1.5rem", width="100%",
     )
 
 
@@ -95,9 +94,9 @@ def page(*children: rx.Component, max_width: str = "72rem") -> rx.Component:
     """Frame `children` with the header and footer."""
     return rx.box(
         header(),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main", width="100%", max_width=max_width, margin="0 auto",
+            width="100%", max_width=max_width, margin="0 auto",
             padding_x="1rem", padding_y="2rem", flex="1",
         ),
         footer(),

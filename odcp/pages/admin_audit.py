@@ -17,10 +17,10 @@ def _row(e: dict) -> rx.Component:
 def _filters() -> rx.Component:
     return rx.form(
         rx.hstack(
-            rx.input(name="action", placeholder="Action starts with, e.g. auth.",
-                     aria_label="Action"),
-            rx.input(name="target_type", placeholder="Record type, e.g. user",
-                     aria_label="Record type"),
+            rx.input(name="action", placeholder="Action, e.g. auth.", aria_label="Action",
+                     min_width="14rem"),
+            rx.input(name="target_type", placeholder="Record, e.g. user",
+                     aria_label="Record type", min_width="12rem"),
             rx.button("Filter", type="submit"),
             wrap="wrap", spacing="2",
         ),

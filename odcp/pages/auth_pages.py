@@ -14,6 +14,9 @@ def login() -> rx.Component:
         "Sign in",
         rx.cond(SignInState.link_expired,
                 rx.callout("That sign-in link has expired; please sign in again.", icon="info")),
+        rx.cond(SignInState.password_changed,
+                rx.callout("Your password was changed and every device signed out. Sign in "
+                           "with the new password.", icon="circle-check", color_scheme="green")),
         error_callout(SignInState.error),
         rx.form(
             rx.vstack(

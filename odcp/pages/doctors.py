@@ -11,7 +11,7 @@ from odcp.state.directory import DirectoryState
 def _doctor_card(d: dict) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.avatar(fallback=d["name"].to(str)[4:6], size="4", radius="full"),
+            rx.hstack(rx.avatar(fallback=d["initials"], size="4", radius="full"),
                       rx.vstack(rx.heading(d["name"], size="4", as_="h3"),
                                 rx.badge(d["specialty"], color_scheme="teal"), spacing="1"),
                       spacing="3", align="center"),

@@ -11,7 +11,7 @@ from odcp.models.user import User
 from odcp.services import auth, passwords_flow
 from odcp.services.errors import DomainError
 from odcp.state.email_flows import run_and_deliver
-from odcp.state.session import SessionState, api_url
+from odcp.state.session import SessionState, api_url, full_page_redirect
 
 _BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
              ("Safari/", "Safari"), ("python-httpx", "API client"), ("curl/", "curl"))
@@ -71,7 +71,7 @@ class AccountState(SessionState):
                 self._fill(actor.user, session)
         if session_id == self._session_id:
             self._bind(None, None)
-            return rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
+            return full_page_redirect(api_url("/api/v1/auth/browser/signed-out"))
         return rx.toast.success("That device has been signed out.")
 
     change_error: str = ""
@@ -93,8 +93,8 @@ class AccountState(SessionState):
             self.change_error = exc.message
             return
         self._bind(None, None)
-        yield rx.toast.success("Password changed. Please sign in again.")
-        yield rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
+        yield full_page_redirect(
+            api_url("/api/v1/auth/browser/signed-out?next=/login%3Fchanged%3D1"))
 
     @rx.event
     def sign_out_everywhere(self):
@@ -104,4 +104,4 @@ class AccountState(SessionState):
             except DomainError as exc:
                 return rx.toast.error(exc.message)
         self._bind(None, None)
-        return rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
+        return full_page_redirect(api_url("/api/v1/auth/browser/signed-out"))

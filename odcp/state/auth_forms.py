@@ -16,11 +16,11 @@ from odcp.services import accounts, auth, passwords_flow
 from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
 from odcp.services.mail import outbox
-from odcp.state.session import SessionState, api_url
+from odcp.state.session import SessionState, api_url, full_page_redirect
 
 
 def _handoff(ticket: str, next_path: str = "/account") -> rx.event.EventSpec:
-    return rx.redirect(api_url(f"/api/v1/auth/browser/session?ticket={ticket}"
+    return full_page_redirect(api_url(f"/api/v1/auth/browser/session?ticket={ticket}"
                                f"&next={quote(next_path)}"))
 
 
@@ -47,6 +47,10 @@ class SignInState(SessionState):
     @rx.var
     def link_expired(self) -> bool:
         return self.router.url.query_parameters.get("expired", "") == "1"
+
+    @rx.var
+    def password_changed(self) -> bool:
+        return self.router.url.query_parameters.get("changed", "") == "1"
 
     @rx.event
     async def submit(self, form: dict):

@@ -10,6 +10,15 @@ from odcp.db import session_scope
 from odcp.services import directory
 from odcp.state.session import SessionState
 
+LANGUAGES = {"ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
+             "hi": "Hindi", "it": "Italian", "ja": "Japanese", "pt": "Portuguese",
+             "ru": "Russian", "ta": "Tamil", "ur": "Urdu", "zh": "Chinese"}
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.replace("Dr.", "").split() if w]
+    return (words[0][0] + words[-1][0]).upper() if words else "?"
+
 
 def _money(cents: int, currency: str) -> str:
     return f"{currency} {cents / 100:,.2f}"
@@ -27,7 +36,9 @@ def _doctors(slug: str) -> list[dict[str, str]]:
     return [
         {
             "id": str(c.doctor_id), "name": c.name, "specialty": c.specialty,
-            "languages": ", ".join(c.languages), "modes": ", ".join(c.modes),
+            "initials": _initials(c.name),
+            "languages": ", ".join(LANGUAGES.get(code, code) for code in c.languages),
+            "modes": ", ".join(c.modes),
             "fee": _money(c.fee_cents, c.currency), "experience": f"{c.years_experience} years",
             "timezone": c.timezone, "bio": c.bio,
         }

@@ -6,6 +6,7 @@ the layout shows (a display name and the navigation for the role).
 
 from __future__ import annotations
 
+import json
 from http.cookies import SimpleCookie
 
 import reflex as rx
@@ -36,6 +37,11 @@ NAV_BY_ROLE[Role.SUPER_ADMIN] = NAV_BY_ROLE[Role.ADMIN]
 def api_url(path: str) -> str:
     """Absolute URL of a backend route (the backend may be on another port in dev)."""
     return rx.config.get_config().api_url.rstrip("/") + path
+
+
+def full_page_redirect(url: str) -> rx.event.EventSpec:
+    """Load `url` in the browser (not the client-side router: API routes are not pages)."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
 class SessionState(rx.State):
@@ -94,4 +100,4 @@ class SessionState(rx.State):
             with session_scope() as session:
                 auth.sign_out(session, session_id=self._session_id, actor=self.actor(session))
         self._bind(None, None)
-        return rx.redirect(api_url("/api/v1/auth/browser/signed-out"))
+        return full_page_redirect(api_url("/api/v1/auth/browser/signed-out"))

@@ -12,7 +12,6 @@ import re
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -139,11 +138,12 @@ def _up(client: httpx.Client, url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_url(mailbox: Mailbox) -> Iterator[str]:
-    """Base URL of the running app (pages, websocket and API on one port)."""
+def app_url(mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the running app (pages, websocket and API on one port). Its instance
+    folder (database, secrets, reflex.log) is kept by pytest for the last few runs."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    instance = Path(tempfile.mkdtemp(prefix="odcp-e2e-"))
+    instance = tmp_path_factory.mktemp("odcp-e2e")
     env = _app_env(instance, url, mailbox.port)
     for command in ("migrate", "seed"):
         done = subprocess.run([str(PYTHON), "-m", "odcp", command], cwd=ROOT, env=env,
@@ -200,18 +200,30 @@ def browser():
 
 
 def _watch(page) -> None:
-    """Collect console errors and uncaught page errors on `page.console_errors`."""
+    """Collect console errors and uncaught page errors on `page.console_errors`.
+
+    A test that expects one (the 404 page's own document) adds a regex to
+    `page.allowed_errors`; every other error fails the test at teardown even if the test
+    did not look, since some (Chromium's one favicon request per browser) land in whichever
+    test happens to load the first page.
+    """
     errors: list[str] = []
     page.console_errors = errors
+    page.allowed_errors = []
     page.on("console", lambda msg: msg.type == "error" and errors.append(
         f"console: {msg.text} ({msg.location.get('url', '')})"))
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
 
 
+def unexpected_errors(page) -> list[str]:
+    return [e for e in page.console_errors
+            if not any(re.search(rx, e) for rx in page.allowed_errors)]
+
+
 @pytest.fixture
 def new_page(browser, app_url):
     """Factory for pages in fresh contexts (own cookies), each watched for errors."""
-    contexts = []
+    contexts, pages = [], []
 
     def make(**context_args):
         context = browser.new_context(base_url=app_url, **context_args)
@@ -219,11 +231,15 @@ def new_page(browser, app_url):
         contexts.append(context)
         page = context.new_page()
         _watch(page)
+        pages.append(page)
         return page
 
     yield make
     for context in contexts:
         context.close()
+    errors = [e for p in pages for e in unexpected_errors(p)]
+    if errors:
+        pytest.fail("console or page errors:\n" + "\n".join(errors))
 
 
 @pytest.fixture

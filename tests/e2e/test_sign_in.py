@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     ADMIN_EMAIL,
+    DEMO_PASSWORD,
     PATIENT_EMAIL,
     labelled,
     path_is,
@@ -124,3 +126,46 @@ def test_patient_cannot_read_the_audit_log(page):
     expect(main.locator("tbody tr")).to_have_count(0)
     expect(main.get_by_text("auth.sign_in")).to_have_count(0)
     assert page.console_errors == []
+
+
+def test_sign_out_everywhere_ends_every_device(new_page):
+    laptop, phone = new_page(), new_page(viewport={"width": 390, "height": 844})
+    for device in (laptop, phone):
+        sign_in(device, "carlos@patients.example")
+    phone.reload()
+    wait_ready(phone)
+    expect(phone.get_by_role("main").locator("tbody tr")).to_have_count(2)
+    laptop.get_by_role("main").get_by_role("button", name="Sign out everywhere").click()
+    laptop.wait_for_url(path_is("/"))
+    wait_ready(laptop)
+    expect(laptop.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    assert _session_cookies(laptop.context) == []
+    # The other device's cookie is now worthless: its next page load is signed out.
+    phone.goto("/account")
+    phone.wait_for_url(path_is("/login"))
+
+
+def test_changing_password_signs_out_and_sends_a_notice(new_page, mailbox):
+    email, old, new = "dana@patients.example", DEMO_PASSWORD, "a brand new pass phrase"
+    page = new_page()
+    sign_in(page, email, old)
+    main = page.get_by_role("main")
+    labelled(main, "Current password").fill(old)
+    labelled(main, "New password").fill(new)
+    labelled(main, "Repeat new password").fill(new)
+    main.get_by_role("button", name="Change password").click()
+    page.wait_for_url(re.compile(r"/login/?\?changed=1$"))
+    wait_ready(page)
+    expect(page.get_by_text("Your password was changed and every device signed out")
+           ).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    mailbox.wait_for(email, "Your password was changed")
+
+    page.goto("/login")
+    wait_ready(page)
+    labelled(main, "Email").fill(email)
+    labelled(main, "Password").fill(old)
+    main.get_by_role("button", name="Sign in", exact=True).click()
+    expect(main.get_by_role("alert")).to_be_visible()
+    sign_in(page, email, new)
+    expect(main.get_by_text("Dana Patient", exact=True)).to_be_visible()

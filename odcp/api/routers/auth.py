@@ -97,8 +97,9 @@ def browser_session(ticket: str, session: DB, next: str = "/") -> RedirectRespon
 
 
 @router.get("/browser/signed-out", include_in_schema=False)
-def browser_signed_out() -> RedirectResponse:
+def browser_signed_out(next: str = "/") -> RedirectResponse:
     """Drop the cookie after the page has revoked its session."""
-    response = RedirectResponse(get_settings().public_url + "/", status_code=303)
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(get_settings().public_url + target, status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
