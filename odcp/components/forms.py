@@ -6,11 +6,11 @@ import reflex as rx
 
 
 def field(label: str, name: str, *, type_: str = "text", autocomplete: str = "",
-          required: bool = True, hint: str = "") -> rx.Component:
+          required: bool = True, hint: str = "", default_value=None) -> rx.Component:
     return rx.vstack(
         rx.el.label(rx.text(label, size="2", weight="medium"), html_for=name),
         rx.input(id=name, name=name, type=type_, required=required, size="3", width="100%",
-                 auto_complete=autocomplete or None),
+                 auto_complete=autocomplete or None, default_value=default_value),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
         spacing="1", width="100%",
     )

@@ -6,7 +6,10 @@ import reflex as rx
 
 from odcp.components.forms import error_callout, field
 from odcp.components.layout import page
+from odcp.services.accounts import LANGUAGES
 from odcp.state.account import AccountState
+
+LANGUAGE_NAMES = sorted(LANGUAGES.items(), key=lambda item: item[1])
 
 
 def _session_row(s: dict) -> rx.Component:
@@ -40,18 +43,36 @@ def _change_password() -> rx.Component:
     ), margin_top="2rem")
 
 
+def _profile_form() -> rx.Component:
+    return rx.card(rx.form(
+        rx.vstack(
+            rx.heading("Your details", size="4", as_="h2"),
+            error_callout(AccountState.profile_error),
+            rx.text("Email: ", rx.text.strong(AccountState.email), " · Role: ",
+                    AccountState.role_label, size="2"),
+            field("Full name", "full_name", autocomplete="name",
+                  default_value=AccountState.user_name),
+            field("Mobile phone (for reminders)", "phone", type_="tel", autocomplete="tel",
+                  required=False, default_value=AccountState.phone,
+                  hint="International form, e.g. +44 20 7946 0958."),
+            field("Time zone", "timezone", default_value=AccountState.timezone,
+                  hint="An IANA zone such as Europe/London or America/New_York."),
+            rx.el.label(rx.text("Language", size="2", weight="medium"), html_for="language"),
+            rx.el.select(*[rx.el.option(name, value=code) for code, name in LANGUAGE_NAMES],
+                         id="language", name="language", default_value=AccountState.language,
+                         style={"padding": "0.4rem", "border_radius": "6px"}),
+            rx.button("Save details", type="submit"),
+            spacing="3", width="100%", max_width="26rem",
+        ),
+        on_submit=AccountState.save_profile, reset_on_submit=False,
+        key=AccountState.email + AccountState.timezone + AccountState.language,
+    ))
+
+
 def account() -> rx.Component:
     return page(
         rx.heading("Your account", size="7", as_="h1", margin_bottom="1rem"),
-        rx.card(rx.data_list.root(
-            rx.data_list.item(rx.data_list.label("Name"),
-                              rx.data_list.value(AccountState.user_name)),
-            rx.data_list.item(rx.data_list.label("Email"), rx.data_list.value(AccountState.email)),
-            rx.data_list.item(rx.data_list.label("Role"),
-                              rx.data_list.value(AccountState.role_label)),
-            rx.data_list.item(rx.data_list.label("Time zone"),
-                              rx.data_list.value(AccountState.timezone)),
-        )),
+        _profile_form(),
         rx.hstack(rx.heading("Where you are signed in", size="5", as_="h2"), rx.spacer(),
                   rx.button("Sign out everywhere", color_scheme="red", variant="outline",
                             on_click=AccountState.sign_out_everywhere),

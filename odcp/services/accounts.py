@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from odcp.models.base import utcnow
 from odcp.models.user import AccountStatus, Role, User
 from odcp.services import audit
-from odcp.services.actor import Actor, require_admin
+from odcp.services.actor import Actor, require_admin, require_user
 from odcp.services.errors import Conflict, Invalid
 from odcp.services.passwords import hash_password, validate_password
 
@@ -110,4 +110,43 @@ def create_admin(
     )
     audit.record(session, actor=actor, action="account.create_admin", target_type="user",
                  target_id=user.id, subject_user_id=user.id)
+    return user
+
+
+_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
+LANGUAGES = {"ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
+             "hi": "Hindi", "it": "Italian", "ja": "Japanese", "pt": "Portuguese",
+             "ru": "Russian", "ta": "Tamil", "ur": "Urdu", "zh": "Chinese"}
+
+
+def normalize_phone(phone: str) -> str | None:
+    """E.164 (+ and 7 to 15 digits) after dropping spaces, dots, dashes and brackets."""
+    raw = re.sub(r"[\s().-]", "", phone or "")
+    if not raw:
+        return None
+    if not _PHONE.match(raw):
+        raise Invalid("Enter the phone number in international form, e.g. +44 20 7946 0958.",
+                      field="phone")
+    return raw
+
+
+def update_profile(
+    session: Session, *, actor: Actor, full_name: str, phone: str, timezone: str,
+    language: str,
+) -> User:
+    """Change one's own name, phone, time zone and language; all or nothing."""
+    user = session.get(User, require_user(actor).id)
+    name = validate_name(full_name)
+    phone_value = normalize_phone(phone)
+    validate_timezone(timezone)
+    if language not in LANGUAGES:
+        raise Invalid("Choose a language from the list.", field="language")
+    changed = sorted(k for k, old, new in (("full_name", user.full_name, name),
+                                           ("phone", user.phone, phone_value),
+                                           ("timezone", user.timezone, timezone),
+                                           ("language", user.language, language)) if old != new)
+    user.full_name, user.phone, user.timezone, user.language = name, phone_value, timezone, language
+    user.updated_at = utcnow()
+    audit.record(session, actor=actor, action="account.update_profile", target_type="user",
+                 target_id=user.id, subject_user_id=user.id, detail={"fields": changed})
     return user

@@ -8,7 +8,7 @@ import reflex as rx
 
 from odcp.db import session_scope
 from odcp.models.user import User
-from odcp.services import auth, passwords_flow
+from odcp.services import accounts, auth, passwords_flow
 from odcp.services.errors import DomainError
 from odcp.state.email_flows import run_and_deliver
 from odcp.state.session import SessionState, api_url, full_page_redirect
@@ -36,12 +36,16 @@ def _when(dt, tz: str) -> str:
 class AccountState(SessionState):
     email: str = ""
     timezone: str = ""
+    phone: str = ""
+    language: str = "en"
+    profile_error: str = ""
     role_label: str = ""
     sessions: list[dict[str, str]] = []
 
     def _fill(self, user: User, session) -> None:
         actor = self.actor(session)
         self.email, self.timezone = user.email, user.timezone
+        self.phone, self.language = user.phone or "", user.language
         self.role_label = str(user.role).replace("_", " ").title()
         self.sessions = [
             {"id": s.id, "device": describe_device(s.user_agent),
@@ -75,6 +79,23 @@ class AccountState(SessionState):
         return rx.toast.success("That device has been signed out.")
 
     change_error: str = ""
+
+    @rx.event
+    def save_profile(self, form: dict):
+        self.profile_error = ""
+        with session_scope() as session:
+            actor = self.actor(session)
+            try:
+                user = accounts.update_profile(
+                    session, actor=actor, full_name=str(form.get("full_name", "")),
+                    phone=str(form.get("phone", "")), timezone=str(form.get("timezone", "")),
+                    language=str(form.get("language", "")))
+            except DomainError as exc:
+                self.profile_error = exc.message
+                return
+            self.user_name = user.full_name
+            self._fill(user, session)
+        return rx.toast.success("Your details are saved.")
 
     @rx.event
     async def change_password(self, form: dict):

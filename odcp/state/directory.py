@@ -8,11 +8,8 @@ import reflex as rx
 
 from odcp.db import session_scope
 from odcp.services import directory
+from odcp.services.accounts import LANGUAGES
 from odcp.state.session import SessionState
-
-LANGUAGES = {"ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
-             "hi": "Hindi", "it": "Italian", "ja": "Japanese", "pt": "Portuguese",
-             "ru": "Russian", "ta": "Tamil", "ur": "Urdu", "zh": "Chinese"}
 
 
 def _initials(name: str) -> str:

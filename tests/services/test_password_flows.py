@@ -120,3 +120,23 @@ def test_five_failures_lock_the_account_with_a_clear_message(session, personas):
     other = Actor(ip="127.0.0.10")
     assert auth.check_credentials(session, email=personas.patient_c.email, password=PASSWORD,
                                   actor=other)
+
+
+def test_profile_update_validates_everything_and_changes_nothing_on_bad_input(session, personas):
+    a = personas.patient_a
+    actor = personas.actor(a)
+    with pytest.raises(Invalid, match="international form"):
+        accounts.update_profile(session, actor=actor, full_name="Alice New", phone="12345",
+                                timezone="Europe/Paris", language="fr")
+    session.rollback()
+    assert session.get(User, a.id).full_name == "Patient A"
+    with pytest.raises(Invalid, match="Unknown time zone"):
+        accounts.update_profile(session, actor=actor, full_name="Alice New", phone="",
+                                timezone="Mars/Olympus", language="fr")
+    session.rollback()
+    user = accounts.update_profile(session, actor=actor, full_name=" Alice   New ",
+                                   phone="+44 (20) 7946-0958", timezone="Europe/Paris",
+                                   language="fr")
+    session.commit()
+    assert (user.full_name, user.phone, user.timezone) == ("Alice New", "+442079460958",
+                                                           "Europe/Paris")
