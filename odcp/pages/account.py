@@ -48,8 +48,9 @@ def _profile_form() -> rx.Component:
         rx.vstack(
             rx.heading("Your details", size="4", as_="h2"),
             error_callout(AccountState.profile_error),
-            rx.text("Email: ", rx.text.strong(AccountState.email), " · Role: ",
-                    AccountState.role_label, size="2"),
+            rx.hstack(rx.text(AccountState.email, size="2"),
+                      rx.badge(AccountState.role_label, color_scheme="teal"),
+                      align="center", spacing="2", wrap="wrap"),
             field("Full name", "full_name", autocomplete="name",
                   default_value=AccountState.user_name),
             field("Mobile phone (for reminders)", "phone", type_="tel", autocomplete="tel",
