@@ -9,6 +9,9 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 HOST ?= 127.0.0.1
 PORT ?= 3000
+# Where people reach the app (links in mail, the sign-in cookie hand-off).
+ODCP_PUBLIC_URL ?= http://localhost:$(PORT)
+export ODCP_PUBLIC_URL
 
 .PHONY: run test setup deps dev-deps bun chromium migrate seed lint bench clean
 
