@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,5 +141,44 @@ async def load(url: str, total: int, concurrency: int = 16,
                     result.errors += 1
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.elapsed = time.perf_counter() - start
+    return result
+
+
+async def load_with(send: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]],
+                    total: int, concurrency: int, max_seconds: float,
+                    stop: asyncio.Event | None = None) -> LoadResult:
+    """Like `load`, but `send(client, worker_index)` makes each request (any method/body).
+
+    Worker `i` always passes `i`, so a caller can pin each client to its own account. The run
+    ends after `total` requests, at `max_seconds`, or as soon as `stop` is set; only 200s count
+    as successes.
+    """
+    result = LoadResult()
+    issued = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=max_seconds + 30.0) as client:
+        start = time.perf_counter()
+        stop_at = start + max_seconds
+
+        def go_on() -> bool:
+            return (issued < total and time.perf_counter() < stop_at
+                    and not (stop is not None and stop.is_set()))
+
+        async def worker(index: int) -> None:
+            nonlocal issued
+            while go_on():
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    ok = (await send(client, index)).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    result.latencies.append(time.perf_counter() - t0)
+                else:
+                    result.errors += 1
+
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
         result.elapsed = time.perf_counter() - start
     return result

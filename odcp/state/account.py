@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
+from odcp.cpu import run_cpu_bound
 from odcp.db import session_scope
 from odcp.models.user import User
 from odcp.services import accounts, auth, passwords_flow
@@ -107,7 +106,7 @@ class AccountState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
         try:
-            await asyncio.to_thread(run_and_deliver, passwords_flow.change_password,
+            await run_cpu_bound(run_and_deliver, passwords_flow.change_password,
                                     actor=actor, current=str(form.get("current_password", "")),
                                     new=str(form.get("new_password", "")))
         except DomainError as exc:

@@ -6,11 +6,11 @@ one-use ticket into an httpOnly cookie: the page itself never holds the session 
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import quote
 
 import reflex as rx
 
+from odcp.cpu import run_cpu_bound
 from odcp.db import get_engine, session_scope
 from odcp.services import accounts, auth, passwords_flow
 from odcp.services.actor import Actor
@@ -59,7 +59,7 @@ class SignInState(SessionState):
         actor = Actor(ip=self.router.session.client_ip or None,
                       user_agent=self.router.headers.user_agent or None)
         try:
-            ticket = await asyncio.to_thread(_sign_in, form.get("email", ""),
+            ticket = await run_cpu_bound(_sign_in, form.get("email", ""),
                                              form.get("password", ""), actor)
         except DomainError as exc:
             self.error, self.busy = exc.message, False
@@ -98,7 +98,7 @@ class RegisterState(SessionState):
         actor = Actor(ip=self.router.session.client_ip or None,
                       user_agent=self.router.headers.user_agent or None)
         try:
-            await asyncio.to_thread(
+            await run_cpu_bound(
                 _register, form.get("email", ""), form.get("password", ""),
                 form.get("full_name", ""), self.timezone, actor)
         except DomainError as exc:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
+from odcp.cpu import run_cpu_bound
 from odcp.db import get_engine, session_scope
 from odcp.services import passwords_flow
 from odcp.services.actor import Actor
@@ -38,7 +37,7 @@ class EmailFlowState(SessionState):
     async def _attempt(self, fn, success: str, **kwargs):
         self.error, self.notice, self.busy = "", "", True
         try:
-            await asyncio.to_thread(run_and_deliver, fn, actor=self._actor(), **kwargs)
+            await run_cpu_bound(run_and_deliver, fn, actor=self._actor(), **kwargs)
         except DomainError as exc:
             self.error = exc.message
         else:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from odcp.api.deps import DB, Anonymous, SignedIn
+from odcp.cpu import run_cpu_bound
 from odcp.db import session_scope
 from odcp.models.user import UserPublic
 from odcp.services import auth
@@ -52,7 +51,7 @@ def _login(email: str, password: str, actor) -> auth.Issued:
 
 @router.post("/login")
 async def login(body: LoginIn, actor: Anonymous) -> TokensOut:
-    issued = await asyncio.to_thread(_login, body.email, body.password, actor)
+    issued = await run_cpu_bound(_login, body.email, body.password, actor)
     return _tokens(issued)
 
 
