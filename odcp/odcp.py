@@ -24,9 +24,10 @@ from odcp.settings import get_settings
 from odcp.state.account import AccountState
 from odcp.state.admin_audit import AdminAuditState
 from odcp.state.admin_outbox import AdminOutboxState
-from odcp.state.auth_forms import RegisterState
+from odcp.state.auth_forms import RegisterState, SignInState
 from odcp.state.directory import DirectoryState
 from odcp.state.email_flows import EmailFlowState
+from odcp.state.mfa_settings import MfaSettingsState
 from odcp.state.session import SessionState
 
 configure_logging(get_settings())
@@ -42,7 +43,8 @@ _load = SessionState.load_session
 app.add_page(landing, route="/", title=CLINIC, on_load=[_load, DirectoryState.load_landing])
 app.add_page(doctors, route="/doctors", title=f"Find a doctor · {CLINIC}",
              on_load=[_load, DirectoryState.load_doctors])
-app.add_page(login, route="/login", title=f"Sign in · {CLINIC}", on_load=_load)
+app.add_page(login, route="/login", title=f"Sign in · {CLINIC}",
+             on_load=[_load, SignInState.reset_sign_in])
 app.add_page(register, route="/register", title=f"Register · {CLINIC}",
              on_load=[_load, RegisterState.detect_timezone])
 _reset = EmailFlowState.reset_form
@@ -55,7 +57,7 @@ app.add_page(forgot_password, route="/forgot-password", title=f"Forgot password 
 app.add_page(reset_password, route="/reset-password", title=f"New password · {CLINIC}",
              on_load=[_load, _reset])
 app.add_page(account, route="/account", title=f"Account · {CLINIC}",
-             on_load=[_load, AccountState.load])
+             on_load=[_load, AccountState.load, MfaSettingsState.load])
 app.add_page(admin_audit, route="/admin/audit", title=f"Audit log · {CLINIC}",
              on_load=[_load, AdminAuditState.load])
 app.add_page(admin_outbox, route="/admin/outbox", title=f"Mail outbox · {CLINIC}",

@@ -52,6 +52,7 @@ class Settings:
     cloudinary_url: str = ""
     redis_url: str = ""
     stun_servers: tuple[str, ...] = field(default_factory=tuple)
+    mfa_required_roles: frozenset[str] = frozenset()
 
     @property
     def is_production(self) -> bool:
@@ -127,6 +128,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         instance_dir, "encryption_key", _new_key
     )
     db_url = environ.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'odcp.db'}"
+    default_mfa = "admin,super_admin,doctor" if env == "production" else ""
+    mfa_roles = frozenset(r.strip() for r in environ.get("ODCP_MFA_REQUIRED_ROLES", default_mfa)
+                          .split(",") if r.strip())
     stun = tuple(s for s in environ.get("ODCP_STUN_SERVERS", "").split(",") if s.strip())
     return Settings(
         env=env,
@@ -150,6 +154,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         cloudinary_url=environ.get("CLOUDINARY_URL", ""),
         redis_url=environ.get("REDIS_URL", ""),
         stun_servers=stun,
+        mfa_required_roles=mfa_roles,
     )
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from odcp.api.errors import install_error_handlers
-from odcp.api.routers import account, audit, auth, health
+from odcp.api.routers import account, audit, auth, health, mfa
 
 API_PREFIX = "/api/v1"
 
@@ -22,7 +22,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, account, audit):
+    for module in (health, auth, mfa, account, audit):
         v1.include_router(module.router)
     api.include_router(v1)
 

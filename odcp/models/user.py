@@ -54,6 +54,7 @@ class User(SQLModel, table=True):
     avatar_path: str | None = Field(default=None, max_length=200)
     mfa_secret_enc: str | None = Field(default=None, max_length=300)
     mfa_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mfa_last_step: int | None = Field(default=None, description="last TOTP step accepted")
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from odcp.components.forms import error_callout, field
 from odcp.components.layout import page
+from odcp.pages.mfa_card import mfa_card
 from odcp.services.accounts import LANGUAGES
 from odcp.state.account import AccountState
 
@@ -84,5 +85,6 @@ def account() -> rx.Component:
                 rx.table.column_header_cell("Last seen"), rx.table.column_header_cell(""))),
             rx.table.body(rx.foreach(AccountState.sessions, _session_row)),
             width="100%"), overflow_x="auto", width="100%"),
+        mfa_card(),
         _change_password(),
     )

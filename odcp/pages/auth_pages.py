@@ -9,15 +9,8 @@ from odcp.components.layout import page
 from odcp.state.auth_forms import RegisterState, SignInState
 
 
-def login() -> rx.Component:
-    return page(form_card(
-        "Sign in",
-        rx.cond(SignInState.link_expired,
-                rx.callout("That sign-in link has expired; please sign in again.", icon="info")),
-        rx.cond(SignInState.password_changed,
-                rx.callout("Your password was changed and every device signed out. Sign in "
-                           "with the new password.", icon="circle-check", color_scheme="green")),
-        error_callout(SignInState.error),
+def _password_step() -> rx.Component:
+    return rx.fragment(
         rx.form(
             rx.vstack(
                 field("Email", "email", type_="email", autocomplete="username"),
@@ -33,6 +26,65 @@ def login() -> rx.Component:
                   rx.link("Resend confirmation", href="/resend-verification", size="2"),
                   spacing="4", wrap="wrap"),
         rx.text("New here? ", rx.link("Create an account", href="/register"), size="2"),
+    )
+
+
+def _enrol_instructions() -> rx.Component:
+    return rx.vstack(
+        rx.text("Your role needs two-step sign-in. Scan this code with an authenticator app "
+                "(such as Google Authenticator, Microsoft Authenticator or 1Password), then "
+                "enter the 6-digit code it shows.", size="2"),
+        rx.image(src=SignInState.qr, alt="QR code for your authenticator app", width="12rem",
+                 height="12rem", background="white", border_radius="8px"),
+        rx.text("Can't scan? Enter this key: ", rx.code(SignInState.secret, id="mfa-secret"),
+                size="1", color_scheme="gray"),
+        spacing="3", align="center", width="100%",
+    )
+
+
+def _code_step() -> rx.Component:
+    return rx.vstack(
+        rx.cond(SignInState.stage == "enrol", _enrol_instructions(),
+                rx.text("Enter the 6-digit code from your authenticator app, or one of your "
+                        "recovery codes.", size="2")),
+        rx.form(
+            rx.vstack(
+                field("Code", "code", autocomplete="one-time-code"),
+                rx.button("Verify", type="submit", size="3", width="100%",
+                          loading=SignInState.busy),
+                spacing="3", width="100%",
+            ),
+            on_submit=SignInState.submit_code, reset_on_submit=True, width="100%",
+        ),
+        rx.link("Start again", on_click=SignInState.reset_sign_in, size="2", href="#"),
+        spacing="3", width="100%",
+    )
+
+
+def _recovery_codes_step() -> rx.Component:
+    return rx.vstack(
+        rx.callout("Two-step sign-in is on. Save these recovery codes somewhere safe: each "
+                   "works once if you lose your phone. They are shown only now.",
+                   icon="key-round", color_scheme="green"),
+        rx.grid(rx.foreach(SignInState.recovery_codes, lambda c: rx.code(c, size="3")),
+                columns="2", spacing="2", class_name="recovery-codes"),
+        rx.button("I have saved them, continue", size="3", width="100%",
+                  on_click=SignInState.continue_after_codes),
+        spacing="3", width="100%",
+    )
+
+
+def login() -> rx.Component:
+    return page(form_card(
+        "Sign in",
+        rx.cond(SignInState.link_expired,
+                rx.callout("That sign-in link has expired; please sign in again.", icon="info")),
+        rx.cond(SignInState.password_changed,
+                rx.callout("Your password was changed and every device signed out. Sign in "
+                           "with the new password.", icon="circle-check", color_scheme="green")),
+        error_callout(SignInState.error),
+        rx.cond(SignInState.recovery_codes.length() > 0, _recovery_codes_step(),
+                rx.cond(SignInState.stage == "", _password_step(), _code_step())),
     ))
 
 

@@ -12,7 +12,8 @@ import reflex as rx
 
 from odcp.cpu import run_cpu_bound
 from odcp.db import get_engine, session_scope
-from odcp.services import accounts, auth, passwords_flow
+from odcp.models.auth_session import AuthSession
+from odcp.services import accounts, auth, mfa, passwords_flow, sign_in
 from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
 from odcp.services.mail import outbox
@@ -24,12 +25,26 @@ def _handoff(ticket: str, next_path: str = "/account") -> rx.event.EventSpec:
                                f"&next={quote(next_path)}"))
 
 
-def _sign_in(email: str, password: str, actor: Actor) -> str:
-    with session_scope() as session:  # committed alone: failures stay in the audit log
-        user = auth.check_credentials(session, email=email, password=password, actor=actor)
+def _begin(email: str, password: str, actor: Actor) -> sign_in.Outcome:
+    with session_scope() as session:  # a refusal commits its own audit entry first
+        return sign_in.begin(session, email=email, password=password, actor=actor,
+                             kind="browser-pending")
+
+
+def _enrolment(challenge: str) -> mfa.Enrolment:
     with session_scope() as session:
-        issued = auth.start_session(session, user=user, actor=actor, kind="browser-pending")
-        return auth.browser_ticket(issued.session)
+        return sign_in.enrolment(session, challenge=challenge)
+
+
+def _finish(challenge: str, code: str, actor: Actor) -> sign_in.Outcome:
+    with session_scope() as session:
+        return sign_in.finish(session, challenge=challenge, code=code, actor=actor,
+                              kind="browser-pending")
+
+
+def _ticket(session_id: str) -> str:
+    with session_scope() as session:
+        return auth.browser_ticket(session.get(AuthSession, session_id))
 
 
 def _register(email: str, password: str, full_name: str, timezone: str, actor: Actor) -> None:
@@ -41,8 +56,21 @@ def _register(email: str, password: str, full_name: str, timezone: str, actor: A
 
 
 class SignInState(SessionState):
+    """Password first; then, when the account has or needs it, the two-step code."""
+
     error: str = ""
     busy: bool = False
+    stage: str = ""  # "", "verify" (enter a code) or "enrol" (scan, then enter a code)
+    qr: str = ""
+    secret: str = ""
+    recovery_codes: list[str] = []
+    _challenge: str = ""
+    _pending_session_id: str = ""
+
+    @rx.event
+    def reset_sign_in(self):
+        self.error, self.busy, self.stage, self.qr, self.secret = "", False, "", "", ""
+        self.recovery_codes, self._challenge, self._pending_session_id = [], "", ""
 
     @rx.var
     def link_expired(self) -> bool:
@@ -52,20 +80,51 @@ class SignInState(SessionState):
     def password_changed(self) -> bool:
         return self.router.url.query_parameters.get("changed", "") == "1"
 
+    def _actor(self) -> Actor:
+        return Actor(ip=self.router.session.client_ip or None,
+                     user_agent=self.router.headers.user_agent or None)
+
     @rx.event
     async def submit(self, form: dict):
         self.error, self.busy = "", True
         yield
-        actor = Actor(ip=self.router.session.client_ip or None,
-                      user_agent=self.router.headers.user_agent or None)
         try:
-            ticket = await run_cpu_bound(_sign_in, form.get("email", ""),
-                                             form.get("password", ""), actor)
+            outcome = await run_cpu_bound(_begin, form.get("email", ""),
+                                          form.get("password", ""), self._actor())
+            if outcome.stage == "enrol":
+                enrolment = await run_cpu_bound(_enrolment, outcome.challenge)
+                self.qr, self.secret = enrolment.qr_svg_data_uri, enrolment.secret
         except DomainError as exc:
             self.error, self.busy = exc.message, False
             return
         self.busy = False
-        yield _handoff(ticket)
+        if outcome.issued is not None:
+            yield _handoff(auth.browser_ticket(outcome.issued.session))
+            return
+        self.stage, self._challenge = outcome.stage or "verify", outcome.challenge or ""
+
+    @rx.event
+    async def submit_code(self, form: dict):
+        self.error, self.busy = "", True
+        yield
+        try:
+            outcome = await run_cpu_bound(_finish, self._challenge, str(form.get("code", "")),
+                                          self._actor())
+        except DomainError as exc:
+            self.error, self.busy = exc.message, False
+            return
+        self.busy = False
+        if outcome.recovery_codes:  # shown once; the user continues when they have them
+            self.recovery_codes = outcome.recovery_codes
+            self._pending_session_id = outcome.issued.session.id
+            return
+        yield _handoff(auth.browser_ticket(outcome.issued.session))
+
+    @rx.event
+    async def continue_after_codes(self):
+        ticket = await run_cpu_bound(_ticket, self._pending_session_id)
+        self.recovery_codes, self._pending_session_id = [], ""
+        return _handoff(ticket)
 
 
 class RegisterState(SessionState):

@@ -10,7 +10,7 @@ from odcp.api.deps import DB, Anonymous, SignedIn
 from odcp.cpu import run_cpu_bound
 from odcp.db import session_scope
 from odcp.models.user import UserPublic
-from odcp.services import auth
+from odcp.services import auth, sign_in
 from odcp.services.errors import NotAuthenticated
 from odcp.settings import get_settings
 
@@ -41,18 +41,62 @@ def _tokens(issued: auth.Issued) -> TokensOut:
                      user=UserPublic.of(issued.user))
 
 
-def _login(email: str, password: str, actor) -> auth.Issued:
-    # Its own transaction, so the failure audit entry is kept when sign-in is refused.
-    with session_scope() as session:
-        user = auth.check_credentials(session, email=email, password=password, actor=actor)
-    with session_scope() as session:
-        return auth.start_session(session, user=user, actor=actor, kind="api")
+class ChallengeOut(BaseModel):
+    """The password was right; send the second-step code to /auth/login/mfa."""
+
+    mfa_required: bool = True
+    stage: str = Field(description="verify: send a code; enrol: set up first "
+                                   "(/auth/login/mfa/enrolment), then send a code")
+    mfa_token: str
+
+
+class ChallengeIn(BaseModel):
+    mfa_token: str = Field(max_length=2000)
+
+
+class MfaIn(ChallengeIn):
+    code: str = Field(max_length=32)
+
+
+class MfaTokensOut(TokensOut):
+    recovery_codes: list[str] = Field(default_factory=list,
+                                      description="shown once, after enrolment")
+
+
+class EnrolmentOut(BaseModel):
+    secret: str
+    otpauth_uri: str
+    qr_svg_data_uri: str
+
+
+def _login(email: str, password: str, actor) -> sign_in.Outcome:
+    with session_scope() as session:  # a refusal commits its own audit entry first
+        return sign_in.begin(session, email=email, password=password, actor=actor, kind="api")
 
 
 @router.post("/login")
-async def login(body: LoginIn, actor: Anonymous) -> TokensOut:
-    issued = await run_cpu_bound(_login, body.email, body.password, actor)
-    return _tokens(issued)
+async def login(body: LoginIn, actor: Anonymous) -> TokensOut | ChallengeOut:
+    outcome = await run_cpu_bound(_login, body.email, body.password, actor)
+    if outcome.issued is None:
+        return ChallengeOut(stage=outcome.stage or "verify", mfa_token=outcome.challenge or "")
+    return _tokens(outcome.issued)
+
+
+@router.post("/login/mfa/enrolment")
+def login_enrolment(body: ChallengeIn, session: DB) -> EnrolmentOut:
+    """For accounts that must set up two-step sign-in before their first session."""
+    enrolment = sign_in.enrolment(session, challenge=body.mfa_token)
+    return EnrolmentOut(secret=enrolment.secret, otpauth_uri=enrolment.uri,
+                        qr_svg_data_uri=enrolment.qr_svg_data_uri)
+
+
+@router.post("/login/mfa")
+def login_mfa(body: MfaIn, actor: Anonymous) -> MfaTokensOut:
+    with session_scope() as session:
+        outcome = sign_in.finish(session, challenge=body.mfa_token, code=body.code,
+                                 actor=actor, kind="api")
+    tokens = _tokens(outcome.issued)
+    return MfaTokensOut(**tokens.model_dump(), recovery_codes=outcome.recovery_codes)
 
 
 @router.post("/refresh")
