@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from odcp.settings import PROJECT_ROOT
 
@@ -21,16 +23,34 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+@contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction; on SQLite with foreign-key checks off, because
+    batch migrations rebuild tables (copy, drop, rename) that other rows point at."""
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # a PRAGMA inside a transaction is ignored: run it in its own
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _migration_connection(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _migration_connection(engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 
