@@ -14,7 +14,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -278,14 +278,20 @@ def labelled(scope, label: str):
     return field
 
 
-def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the /login form and wait for the account page."""
+def sign_in(page, email: str, password: str = DEMO_PASSWORD, *,
+            code: Callable[[], str] | None = None) -> None:
+    """Sign in through the /login form (with a two-step `code` when the account has one)
+    and wait for the account page."""
     page.goto("/login")
     wait_ready(page)
     form = page.get_by_role("main")
     labelled(form, "Email").fill(email)
     labelled(form, "Password").fill(password)
     form.get_by_role("button", name="Sign in", exact=True).click()
+    if code is not None:
+        form.get_by_label("Code", exact=True).wait_for(state="visible", timeout=20_000)
+        labelled(form, "Code").fill(code())
+        form.get_by_role("button", name="Verify").click()
     try:
         page.wait_for_url(path_is("/account"), timeout=20_000)
     except Exception as exc:

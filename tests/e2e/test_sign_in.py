@@ -7,6 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
+from odcp.services import mfa
 from tests.e2e.conftest import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
@@ -112,6 +113,20 @@ def test_new_patient_registers_confirms_email_and_signs_in(new_page, mailbox):
     expect(labelled(main, "Time zone")).to_have_value("Europe/Berlin")
     header = page.get_by_role("banner")
     expect(header.get_by_role("link", name="Audit log")).to_have_count(0)
+
+    # Two-step sign-in: set it up, sign out, and sign in again with a code from the app.
+    main.get_by_role("button", name="Set up two-step sign-in").click()
+    secret = page.locator("#mfa-secret").inner_text()
+    expect(main.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    labelled(main, "Code from your app").fill(mfa.totp(secret, step=mfa.current_step()))
+    main.get_by_role("button", name="Turn on").click()
+    expect(page.locator(".recovery-codes code")).to_have_count(10)
+    expect(main.get_by_text("On", exact=True)).to_be_visible()
+    header.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(path_is("/"))
+    sign_in(page, email, password,
+            code=lambda: mfa.totp(secret, step=mfa.current_step() + 1))
+    expect(labelled(main, "Full name")).to_have_value("Erin Example")
     assert page.console_errors == []
     assert sign_in_page.console_errors == []
 
