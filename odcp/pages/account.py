@@ -44,10 +44,27 @@ def _change_password() -> rx.Component:
     ), margin_top="2rem")
 
 
+def _avatar() -> rx.Component:
+    return rx.hstack(
+        rx.avatar(src=AccountState.avatar, fallback="?", size="6", radius="full",
+                  alt="Your picture"),
+        rx.upload.root(
+            rx.button("Choose picture", variant="soft", size="2", type="button"),
+            id="avatar-upload", accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"],
+                                        "image/webp": [".webp"]},
+            max_files=1, multiple=False,
+            on_drop=AccountState.upload_avatar(rx.upload_files(upload_id="avatar-upload")),
+        ),
+        rx.text("JPEG, PNG or WebP, up to 2 MB.", size="1", color_scheme="gray"),
+        align="center", spacing="3", wrap="wrap",
+    )
+
+
 def _profile_form() -> rx.Component:
     return rx.card(rx.form(
         rx.vstack(
             rx.heading("Your details", size="4", as_="h2"),
+            _avatar(),
             error_callout(AccountState.profile_error),
             rx.hstack(rx.text(AccountState.email, size="2"),
                       rx.badge(AccountState.role_label, color_scheme="teal"),

@@ -7,7 +7,7 @@ import reflex as rx
 from odcp.cpu import run_cpu_bound
 from odcp.db import session_scope
 from odcp.models.user import User
-from odcp.services import accounts, auth, passwords_flow
+from odcp.services import accounts, auth, avatars, passwords_flow
 from odcp.services.errors import DomainError
 from odcp.state.email_flows import run_and_deliver
 from odcp.state.session import SessionState, api_url, full_page_redirect
@@ -38,6 +38,7 @@ class AccountState(SessionState):
     phone: str = ""
     language: str = "en"
     profile_error: str = ""
+    avatar: str = ""
     role_label: str = ""
     sessions: list[dict[str, str]] = []
 
@@ -45,6 +46,7 @@ class AccountState(SessionState):
         actor = self.actor(session)
         self.email, self.timezone = user.email, user.timezone
         self.phone, self.language = user.phone or "", user.language
+        self.avatar = avatars.avatar_data_uri(user)
         self.role_label = str(user.role).replace("_", " ").title()
         self.sessions = [
             {"id": s.id, "device": describe_device(s.user_agent),
@@ -78,6 +80,20 @@ class AccountState(SessionState):
         return rx.toast.success("That device has been signed out.")
 
     change_error: str = ""
+
+    @rx.event
+    async def upload_avatar(self, files: list[rx.UploadFile]):
+        """Reads at most one byte past the limit: the service refuses larger files."""
+        if not files:
+            return rx.toast.error("Choose a picture first.")
+        data = await files[0].read(avatars.MAX_BYTES + 1)
+        with session_scope() as session:
+            try:
+                user = avatars.set_avatar(session, actor=self.actor(session), data=data)
+            except DomainError as exc:
+                return rx.toast.error(exc.message)
+            self.avatar = avatars.avatar_data_uri(user)
+        return rx.toast.success("Your picture is saved.")
 
     @rx.event
     def save_profile(self, form: dict):
