@@ -3,8 +3,16 @@
 from odcp.models.account_security import ActionToken, MfaRecoveryCode, ThrottleCounter
 from odcp.models.audit import AuditEntry
 from odcp.models.auth_session import AuthSession
-from odcp.models.doctor import ConsultationMode, DoctorProfile, Specialty, VerificationStatus
+from odcp.models.doctor import (
+    ConsultationMode,
+    DoctorProfile,
+    DoctorSearchDocument,
+    DoctorSpecialty,
+    Specialty,
+    VerificationStatus,
+)
 from odcp.models.notification import OutboxMessage
+from odcp.models.patient import PatientProfile
 from odcp.models.schedule import AvailabilityRule
 from odcp.models.user import ADMIN_ROLES, AccountStatus, AdminSubrole, Role, User, UserPublic
 
@@ -18,8 +26,11 @@ __all__ = [
     "AvailabilityRule",
     "ConsultationMode",
     "DoctorProfile",
+    "DoctorSearchDocument",
+    "DoctorSpecialty",
     "MfaRecoveryCode",
     "OutboxMessage",
+    "PatientProfile",
     "Role",
     "Specialty",
     "ThrottleCounter",

@@ -32,6 +32,7 @@ class Specialty(SQLModel, table=True):
     slug: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
     description: str = Field(default="", max_length=500)
     active: bool = Field(default=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="specialties.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -59,3 +60,40 @@ class DoctorProfile(SQLModel, table=True):
     rating_avg: float = Field(default=0.0)
     rating_count: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # onboarding and verification
+    conditions_treated: str = Field(default="", max_length=2000)
+    fees_by_mode: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False,
+                                                                      server_default="{}"))
+    photo_path: str | None = Field(default=None, max_length=200)
+    licence_document_path: str | None = Field(default=None, max_length=200)
+    licence_document_name: str | None = Field(default=None, max_length=200)
+    licence_document_type: str | None = Field(default=None, max_length=64)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    rejection_reason: str | None = Field(default=None, max_length=1000)
+
+
+class DoctorSpecialty(SQLModel, table=True):
+    """A doctor's other specialties (the primary one is on the profile)."""
+
+    __tablename__ = "doctor_specialties"
+
+    doctor_id: int = Field(foreign_key="doctor_profiles.id", primary_key=True)
+    specialty_id: int = Field(foreign_key="specialties.id", primary_key=True, index=True)
+
+
+class DoctorSearchDocument(SQLModel, table=True):
+    """What full-text search reads for one listed doctor; rewritten on every change.
+
+    SQLite indexes it with an FTS5 table kept in step by triggers, PostgreSQL with a
+    generated, weighted tsvector column and a GIN index (both made in migration 0003).
+    """
+
+    __tablename__ = "doctor_search_documents"
+
+    doctor_id: int = Field(foreign_key="doctor_profiles.id", primary_key=True)
+    name: str = Field(default="", max_length=200)
+    specialties: str = Field(default="", max_length=1000)
+    conditions: str = Field(default="", max_length=2000)
+    bio: str = Field(default="", max_length=4000)
