@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from odcp.models.account_security import ActionToken, MfaRecoveryCode, ThrottleCounter
+from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from odcp.models.audit import AuditEntry
 from odcp.models.auth_session import AuthSession
 from odcp.models.doctor import (
@@ -17,10 +18,13 @@ from odcp.models.schedule import AvailabilityRule
 from odcp.models.user import ADMIN_ROLES, AccountStatus, AdminSubrole, Role, User, UserPublic
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "ADMIN_ROLES",
     "AccountStatus",
     "ActionToken",
     "AdminSubrole",
+    "Appointment",
+    "AppointmentStatus",
     "AuditEntry",
     "AuthSession",
     "AvailabilityRule",

@@ -16,8 +16,17 @@ from odcp.services import audit
 from odcp.services.accounts import build_user, find_by_email
 from odcp.services.actor import SYSTEM
 from odcp.services.passwords import hash_password
+from odcp.services.search_index import index_doctor
 
 DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 (printed demo login, development only)
+
+CONDITIONS = {
+    "General Practice": "cold, flu, fever, cough, sore throat, hypertension, diabetes check-up",
+    "Cardiology": "chest pain, palpitations, arrhythmia, hypertension, heart failure",
+    "Dermatology": "acne, eczema, psoriasis, rashes, moles, hair loss",
+    "Pediatrics": "child fever, vaccinations, growth, asthma in children, ear infections",
+    "Psychiatry": "anxiety, depression, insomnia, ADHD, stress",
+}
 
 SPECIALTIES = [
     ("General Practice", "Everyday illnesses, check-ups and referrals."),
@@ -125,11 +134,14 @@ def seed_demo_clinic(session: Session) -> list[Login]:
             fee_cents=fee, years_experience=years, modes=modes,
             qualifications="MBBS, MD", licence_number=f"LIC-{user.id:05d}",
             bio=f"{name} practises {spec.lower()} with {years} years of experience.",
+            conditions_treated=CONDITIONS[spec],
+            fees_by_mode={mode: fee for mode in modes},
             verification_status=VerificationStatus.VERIFIED, verified_at=utcnow(),
         )
         session.add(profile)
         session.flush()
         session.add_all(_weekly_rules(profile.id, modes))
+        index_doctor(session, doctor_id=profile.id)
     for name, email, tz in PATIENTS:
         user, new = _ensure_user(session, email=email, name=name, role=Role.PATIENT, tz=tz,
                                  pw_hash=pw_hash)

@@ -1,0 +1,32 @@
+"""Who treats whom: the rule that lets a doctor read a patient's medical data.
+
+A doctor treats a patient when they share an appointment that is or was real: pending,
+confirmed, in progress or completed (a cancelled booking or a no-show gives no access).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from odcp.models.appointment import Appointment, AppointmentStatus
+from odcp.models.doctor import DoctorProfile
+
+TREATING_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED,
+                     AppointmentStatus.IN_PROGRESS, AppointmentStatus.COMPLETED)
+
+
+def doctor_profile_of(session: Session, user_id: int) -> DoctorProfile | None:
+    return session.exec(select(DoctorProfile).where(DoctorProfile.user_id == user_id)).first()
+
+
+def treats(session: Session, *, doctor_user_id: int, patient_user_id: int) -> bool:
+    """True when the doctor has a current or past appointment with the patient."""
+    profile = doctor_profile_of(session, doctor_user_id)
+    if profile is None:
+        return False
+    found = session.exec(
+        select(Appointment.id).where(Appointment.doctor_id == profile.id,
+                                     Appointment.patient_id == patient_user_id,
+                                     col(Appointment.status).in_(TREATING_STATUSES)).limit(1)
+    ).first()
+    return found is not None
