@@ -112,6 +112,9 @@ def _app_env(instance: Path, url: str, smtp_port: int) -> dict[str, str]:
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
         "ODCP_INSTANCE_DIR": str(instance),
+        # Each run builds its own frontend, so test runs (and `make run`) never share .web.
+        "REFLEX_WEB_WORKDIR": str(instance / "web"),
+        "REFLEX_STATES_WORKDIR": str(instance / "states"),
         "ODCP_ENV": "development",
         "ODCP_PUBLIC_URL": url,
         "REFLEX_API_URL": url,
