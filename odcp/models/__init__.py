@@ -14,7 +14,7 @@ from odcp.models.doctor import (
 )
 from odcp.models.notification import OutboxMessage
 from odcp.models.patient import PatientProfile
-from odcp.models.schedule import AvailabilityRule
+from odcp.models.schedule import AvailabilityRule, ClinicPolicy, DateOverride, TimeOff
 from odcp.models.user import ADMIN_ROLES, AccountStatus, AdminSubrole, Role, User, UserPublic
 
 __all__ = [
@@ -28,7 +28,9 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "AvailabilityRule",
+    "ClinicPolicy",
     "ConsultationMode",
+    "DateOverride",
     "DoctorProfile",
     "DoctorSearchDocument",
     "DoctorSpecialty",
@@ -38,6 +40,7 @@ __all__ = [
     "Role",
     "Specialty",
     "ThrottleCounter",
+    "TimeOff",
     "User",
     "UserPublic",
     "VerificationStatus",
