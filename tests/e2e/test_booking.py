@@ -1,0 +1,48 @@
+"""A patient books, reschedules and cancels a consultation in the browser."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in, wait_ready
+
+
+def test_book_reschedule_and_cancel(page):
+    sign_in(page, "dana@patients.example")
+    page.goto("/book?doctor=1")
+    wait_ready(page)
+    main = page.get_by_role("main")
+    expect(main.get_by_text("Dr. Amara Okafor")).to_be_visible()
+    expect(main.get_by_text("Asia/Kolkata", exact=True)).to_be_visible()  # Dana's zone
+    # next week: well past the clinic's 24-hour cut-off for moving or cancelling
+    main.get_by_role("button", name="Later").click()
+    slots = main.locator("button.slot")
+    expect(slots.first).to_be_visible()
+    first_time = slots.nth(0).inner_text()
+    slots.nth(0).click()
+    expect(main.get_by_text("You chose")).to_contain_text(first_time)
+    main.locator("#reason").fill("Persistent cough for two weeks")
+    main.get_by_role("button", name="Confirm booking").click()
+    page.wait_for_url("**/appointments")
+    wait_ready(page)
+    cards = main.locator(".appointment")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("Dr. Amara Okafor")
+    expect(cards.first).to_contain_text("confirmed")
+
+    cards.first.get_by_role("button", name="Reschedule").click()
+    page.wait_for_url("**/book?doctor=1&reschedule=*")
+    wait_ready(page)
+    expect(main.get_by_role("heading", name="Choose a new time")).to_be_visible()
+    main.get_by_role("button", name="Later").click()
+    expect(main.locator("button.slot").first).to_be_visible()
+    main.locator("button.slot").nth(2).click()
+    main.get_by_role("button", name="Confirm booking").click()
+    page.wait_for_url("**/appointments")
+    wait_ready(page)
+    expect(main.get_by_text("Rescheduled")).to_be_visible()
+
+    upcoming = main.locator(".appointment").first
+    upcoming.get_by_role("button", name="Cancel").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Yes, cancel").click()
+    expect(page.get_by_text("Your appointment is cancelled.")).to_be_visible()
+    expect(main.get_by_text("Nothing booked yet.")).to_be_visible()
+    assert page.console_errors == []
