@@ -1,0 +1,84 @@
+"""/doctor/agenda: run the day: approve, complete, no-show, cancel with a reason."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from odcp.components.forms import error_callout
+from odcp.components.layout import page
+from odcp.state.agenda import AgendaState as G
+
+
+def _cancel_dialog(item: dict) -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button("Cancel", size="1", variant="soft", color_scheme="red")),
+        rx.dialog.content(
+            rx.dialog.title("Cancel this appointment"),
+            rx.form(rx.vstack(
+                rx.el.input(type="hidden", name="appointment_id", value=item["id"]),
+                rx.el.label(rx.text("Reason the patient will see", size="2"),
+                            html_for="cancel-reason-" + item["id"]),
+                rx.text_area(id="cancel-reason-" + item["id"], name="reason", required=True,
+                             width="100%"),
+                rx.hstack(rx.dialog.close(rx.button("Keep", variant="soft", type="button")),
+                          rx.dialog.close(rx.button("Cancel appointment", color_scheme="red",
+                                                    type="submit")), justify="end"),
+                spacing="3"), on_submit=G.cancel),
+        ),
+    )
+
+
+def _item(item: dict) -> rx.Component:
+    return rx.card(rx.hstack(
+        rx.text(item["time"], weight="bold", width="4rem"),
+        rx.vstack(rx.text(item["patient"]), rx.text(item["mode"], size="1",
+                                                     color_scheme="gray"), spacing="0"),
+        rx.badge(item["status"]),
+        rx.spacer(),
+        rx.cond(item["can_approve"] != "", rx.button("Approve", size="1",
+                                                      on_click=G.approve(item["id"]))),
+        rx.cond(item["can_complete"] != "", rx.button("Complete", size="1", variant="soft",
+                                                       on_click=G.complete(item["id"]))),
+        rx.cond(item["can_no_show"] != "", rx.button("No-show", size="1", variant="soft",
+                                                      on_click=G.no_show(item["id"]))),
+        rx.cond(item["can_cancel"] != "", _cancel_dialog(item)),
+        align="center", wrap="wrap", spacing="3", width="100%",
+    ), class_name="agenda-item", width="100%")
+
+
+def _time_off() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading("Time off", size="4", as_="h2"),
+        rx.form(rx.hstack(
+            rx.vstack(rx.el.label(rx.text("From", size="2"), html_for="off-starts"),
+                      rx.input(id="off-starts", name="starts", type="datetime-local",
+                               required=True), spacing="1"),
+            rx.vstack(rx.el.label(rx.text("Until", size="2"), html_for="off-ends"),
+                      rx.input(id="off-ends", name="ends", type="datetime-local",
+                               required=True), spacing="1"),
+            rx.vstack(rx.el.label(rx.text("Reason (optional)", size="2"), html_for="off-reason"),
+                      rx.input(id="off-reason", name="reason"), spacing="1"),
+            rx.button("Add time off", type="submit"),
+            align="end", wrap="wrap", spacing="3"), on_submit=G.add_time_off,
+            reset_on_submit=True),
+        rx.foreach(G.time_off_rows, lambda t: rx.hstack(
+            rx.text(t["from"], " to ", t["to"], " ", t["reason"], size="2"),
+            rx.button("Remove", size="1", variant="ghost", on_click=G.remove_time_off(t["id"])),
+            align="center")),
+        spacing="3", width="100%",
+    ), width="100%")
+
+
+def agenda() -> rx.Component:
+    return page(rx.vstack(
+        rx.heading("Your agenda", size="7", as_="h1"),
+        rx.text("Times in ", rx.text.strong(G.zone), ".", size="2", color_scheme="gray"),
+        error_callout(G.error),
+        rx.cond(G.days.length() == 0, rx.text("No appointments in the next seven days.",
+                                              color_scheme="gray")),
+        rx.foreach(G.days, lambda d: rx.vstack(
+            rx.heading(d.day, size="4", as_="h2"),
+            rx.foreach(d.rows, _item), spacing="2", width="100%")),
+        _time_off(),
+        spacing="4", width="100%",
+    ))
