@@ -21,7 +21,9 @@ def db_session() -> Iterator[Session]:
         yield session
 
 
-DB = Annotated[Session, Depends(db_session)]
+# scope="function": commit before the response leaves, so a client that got a 200 can
+# read its own write at once, and a failed commit is an error, not a silent 200.
+DB = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def client_ip(request: Request) -> str | None:

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from odcp.models.audit import AuditEntry
-from odcp.services.actor import Actor, require_admin
+from odcp.services.actor import Actor
 from odcp.services.errors import Invalid
+from odcp.services.permissions import Permission, require_permission
 
 MAX_PAGE_SIZE = 200
 
@@ -73,8 +74,8 @@ def list_entries(
     page: int = 1,
     page_size: int = 50,
 ) -> AuditPage:
-    """Newest first, filtered and paged; admins only."""
-    require_admin(actor)
+    """Newest first, filtered and paged; for admins allowed to read the log."""
+    require_permission(actor, Permission.AUDIT_VIEW)
     if page < 1:
         raise Invalid("page must be 1 or more", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:

@@ -42,7 +42,8 @@ def test_cookie_binds_the_user_without_sending_secrets_to_the_page(personas, bro
     state = build_state(SessionState, cookie=token)
     state.load_session()
     assert state.signed_in and state.user_name == "Doctor B"
-    assert _labels(state) == ["Doctors", "Account"]
+    assert _labels(state) == [item["label"] for item in NAV_BY_ROLE["doctor"]]
+    assert "Audit log" not in _labels(state)
     page = sent_to_browser(state)
     assert "Doctor B" in page
     for secret in (token, session_id, personas.doctor_b.email):

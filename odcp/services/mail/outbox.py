@@ -16,9 +16,10 @@ from sqlmodel import Session, col, func, select
 
 from odcp.models.base import utcnow
 from odcp.models.notification import OutboxMessage
-from odcp.services.actor import Actor, require_admin
+from odcp.services.actor import Actor
 from odcp.services.mail.templates import render
 from odcp.services.mail.transports import TransportError, transport_for
+from odcp.services.permissions import Permission, require_permission
 from odcp.settings import get_settings
 
 log = logging.getLogger("odcp.mail")
@@ -92,8 +93,8 @@ def deliver_pending(engine: Engine, *, limit: int = 50) -> int:
 
 def list_messages(session: Session, *, actor: Actor, page: int = 1,
                   page_size: int = 25) -> tuple[list[OutboxMessage], int]:
-    """The outbox for admins, newest first."""
-    require_admin(actor)
+    """The outbox for admins allowed to read it, newest first."""
+    require_permission(actor, Permission.OUTBOX_VIEW)
     total = session.exec(select(func.count()).select_from(OutboxMessage)).one()
     rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc())
                         .offset((max(page, 1) - 1) * page_size).limit(page_size)).all()
