@@ -15,7 +15,7 @@ def _png() -> bytes:
 
 
 def test_patient_edits_details_and_picture(page):
-    sign_in(page, "carlos@patients.example")
+    sign_in(page, "alice@patients.example")
     main = page.get_by_role("main")
     upload = page.locator("#avatar-upload input[type=file]")
     upload.set_input_files(files=[{"name": "me.png", "mimeType": "image/png",

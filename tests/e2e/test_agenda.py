@@ -11,7 +11,7 @@ from tests.e2e.conftest import DEMO_PASSWORD, sign_in, wait_ready
 def _book_through_api(app_url: str) -> None:
     with httpx.Client(base_url=app_url, timeout=20) as client:
         token = client.post("/api/v1/auth/login", json={
-            "email": "carlos@patients.example", "password": DEMO_PASSWORD}).json()
+            "email": "alice@patients.example", "password": DEMO_PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         now = datetime.now(UTC)
         free = client.get("/api/v1/slots", params={
@@ -28,7 +28,7 @@ def test_doctor_cancels_from_the_agenda(app_url, new_page):
     sign_in(doctor, "lucas.meyer@doctors.example")
     doctor.get_by_role("banner").get_by_role("link", name="Agenda").click()
     wait_ready(doctor)
-    item = doctor.locator(".agenda-item").filter(has_text="Carlos Patient")
+    item = doctor.locator(".agenda-item").filter(has_text="Alice Patient")
     expect(item).to_have_count(1)
     expect(doctor.get_by_text("Europe/Berlin", exact=True)).to_be_visible()
     item.get_by_role("button", name="Cancel").click()
@@ -38,7 +38,7 @@ def test_doctor_cancels_from_the_agenda(app_url, new_page):
     expect(doctor.get_by_text("Appointment cancelled; the patient is told why.")).to_be_visible()
 
     patient = new_page()
-    sign_in(patient, "carlos@patients.example")
+    sign_in(patient, "alice@patients.example")
     patient.goto("/appointments")
     wait_ready(patient)
     expect(patient.get_by_text("Unwell today, sorry")).to_be_visible()
