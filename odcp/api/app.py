@@ -6,7 +6,20 @@ from fastapi import APIRouter, FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from odcp.api.errors import install_error_handlers
-from odcp.api.routers import account, audit, auth, health, mfa
+from odcp.api.routers import (
+    account,
+    admin_users,
+    appointments,
+    audit,
+    auth,
+    doctor_profile,
+    doctors,
+    health,
+    medical_profile,
+    mfa,
+    specialties,
+    verification,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -22,7 +35,8 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, mfa, account, audit):
+    for module in (health, auth, mfa, account, audit, admin_users, medical_profile, doctors,
+                   appointments, doctor_profile, verification, specialties):
         v1.include_router(module.router)
     api.include_router(v1)
 

@@ -88,18 +88,42 @@ def login() -> rx.Component:
     ))
 
 
+def _sent_notice() -> rx.Component:
+    return rx.callout(
+        rx.text("Almost done: we sent a confirmation link to ",
+                rx.text.strong(RegisterState.sent_to),
+                rx.cond(RegisterState.sent_as == "doctor",
+                        ". Open it, then sign in and complete your doctor profile: the "
+                        "clinic checks your licence before patients can find you.",
+                        ". Open it to activate your account, then sign in.")),
+        icon="mail-check", color_scheme="green", role="status")
+
+
+def _role_choice() -> rx.Component:
+    """Patient or doctor; doctors are listed only after the clinic verifies their licence."""
+    return rx.el.fieldset(
+        rx.el.legend(rx.text("Account type", size="2", weight="medium", as_="span")),
+        rx.radio_group.root(
+            rx.hstack(rx.radio_group.item("I am a patient", value="patient"),
+                      rx.radio_group.item("I am a doctor", value="doctor"),
+                      spacing="5", wrap="wrap"),
+            name="role", default_value="patient", aria_label="Account type",
+        ),
+        rx.text("Doctors complete a profile and upload their licence after confirming the "
+                "email; the clinic verifies it before they are listed.", size="1",
+                color_scheme="gray"),
+        border="none", padding="0", margin="0", display="flex", flex_direction="column",
+        gap="0.25rem", width="100%",
+    )
+
+
 def register() -> rx.Component:
     return page(form_card(
-        "Create your patient account",
+        "Create your account",
         rx.cond(
             RegisterState.sent_to != "",
-            rx.callout(rx.text("Almost done: we sent a confirmation link to ",
-                               rx.text.strong(RegisterState.sent_to),
-                               ". Open it to activate your account, then sign in."),
-                       icon="mail-check", color_scheme="green", role="status"),
+            _sent_notice(),
             rx.fragment(
-                rx.text("Doctors: the clinic invites you and verifies your licence before you "
-                        "are listed.", size="2", color_scheme="gray"),
                 error_callout(RegisterState.error),
                 _register_form(),
             ),
@@ -111,6 +135,7 @@ def register() -> rx.Component:
 def _register_form() -> rx.Component:
     return rx.form(
         rx.vstack(
+            _role_choice(),
             field("Full name", "full_name", autocomplete="name"),
             field("Email", "email", type_="email", autocomplete="email"),
             field("Password", "password", type_="password", autocomplete="new-password",

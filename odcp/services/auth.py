@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from odcp.models.auth_session import AuthSession
 from odcp.models.base import utcnow
-from odcp.models.user import AccountStatus, User
+from odcp.models.user import AccountStatus, Role, User
 from odcp.services import audit, throttle
 from odcp.services.accounts import find_by_email
 from odcp.services.actor import Actor, require_user
@@ -63,11 +63,24 @@ def check_credentials(session: Session, *, email: str, password: str, actor: Act
         throttle.record_failure(session, key=keys[1], policy=throttle.ADDRESS)
         _refuse(session, actor, user, "bad_credentials")
         raise NotAuthenticated(BAD_CREDENTIALS)
-    if user.status != AccountStatus.ACTIVE:
+    if not may_sign_in(user):
         _refuse(session, actor, user, str(user.status))
         raise Forbidden(_status_message(user.status))
     throttle.clear(session, key=keys[0])
     return user
+
+
+def may_sign_in(user: User) -> bool:
+    """Active accounts, and doctors awaiting approval whose email is confirmed.
+
+    Why the doctor exception: a new doctor must sign in to complete onboarding before an
+    admin can approve them. Their account stays pending, and every doctor-only service
+    except onboarding (odcp.services.doctor_profiles) requires an active account.
+    """
+    if user.status == AccountStatus.ACTIVE:
+        return True
+    return (user.status == AccountStatus.PENDING and user.role == Role.DOCTOR
+            and user.email_verified_at is not None)
 
 
 def _refuse(session: Session, actor: Actor, user: User | None, reason: str) -> None:
@@ -133,7 +146,7 @@ def _usable(row: AuthSession | None, now: datetime) -> bool:
 
 def _active_user(session: Session, row: AuthSession) -> User:
     user = session.get(User, row.user_id)
-    if user is None or user.status != AccountStatus.ACTIVE:
+    if user is None or not may_sign_in(user):
         revoke(session, row=row, reason="account_inactive")
         raise NotAuthenticated("Please sign in again.")
     return user

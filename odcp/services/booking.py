@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 
 from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from odcp.models.base import utcnow
-from odcp.models.doctor import DoctorProfile, VerificationStatus
+from odcp.models.doctor import DoctorProfile
 from odcp.models.user import AccountStatus, Role, User
-from odcp.services import audit, slots
+from odcp.services import audit, directory, slots
 from odcp.services.actor import Actor, require_user
 from odcp.services.crypto import encrypt_text
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -40,13 +40,10 @@ def reason_context(patient_id: int) -> str:
 
 
 def bookable_doctor(session: Session, doctor_id: int) -> DoctorProfile:
-    """A verified doctor with an active account, or NotFound."""
-    profile = session.get(DoctorProfile, doctor_id)
-    user = session.get(User, profile.user_id) if profile else None
-    if (profile is None or user is None or user.status != AccountStatus.ACTIVE
-            or profile.verification_status != VerificationStatus.VERIFIED):
+    """A listed doctor (the directory's one rule), or NotFound."""
+    if not directory.is_listed(session, doctor_id=doctor_id):
         raise NotFound("This doctor is not taking bookings.")
-    return profile
+    return session.get(DoctorProfile, doctor_id)
 
 
 def _lock(session: Session, *, doctor_id: int, patient_id: int) -> None:

@@ -1,17 +1,20 @@
-"""Public clinic directory: active specialties and verified, active doctors.
+"""Public clinic directory: active specialties and the one rule for which doctors are listed.
 
-Only verified doctors with active accounts are ever listed (the same rule the booking
-service will use), so an unverified or suspended doctor cannot be found.
+A doctor is listed when the profile is verified, the account is an active doctor account
+and the primary specialty is active. The rule lives only in `listed_doctors_query`, which
+the directory, search (`odcp.services.search`) and the public doctor page all build on, so
+an unverified or suspended doctor cannot be found by any of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from odcp.models.doctor import DoctorProfile, Specialty, VerificationStatus
-from odcp.models.user import AccountStatus, User
+from odcp.models.user import AccountStatus, Role, User
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,27 @@ class DoctorCard:
     bio: str
 
 
+def listed_doctors_query(*columns) -> Select:
+    """`select(*columns)` over doctor profiles joined to their user and primary specialty,
+    restricted to listed doctors. Callers add their own filters, order and limits."""
+    return (
+        select(*columns)
+        .select_from(DoctorProfile)
+        .join(User, col(User.id) == DoctorProfile.user_id)
+        .join(Specialty, col(Specialty.id) == DoctorProfile.specialty_id)
+        .where(DoctorProfile.verification_status == VerificationStatus.VERIFIED,
+               User.status == AccountStatus.ACTIVE, User.role == Role.DOCTOR,
+               col(Specialty.active).is_(True))
+    )
+
+
+def is_listed(session: Session, *, doctor_id: int) -> bool:
+    """Whether patients may see (and later book) this doctor."""
+    found = session.exec(listed_doctors_query(DoctorProfile.id)
+                         .where(DoctorProfile.id == doctor_id)).first()
+    return found is not None
+
+
 def active_specialties(session: Session) -> list[Specialty]:
     return list(session.exec(
         select(Specialty).where(col(Specialty.active).is_(True)).order_by(Specialty.name)
@@ -37,16 +61,8 @@ def active_specialties(session: Session) -> list[Specialty]:
 
 
 def listed_doctors(session: Session, *, specialty_slug: str | None = None) -> list[DoctorCard]:
-    """Verified doctors with active accounts, optionally of one specialty, by name."""
-    query = (
-        select(DoctorProfile, User, Specialty)
-        .join(User, col(User.id) == DoctorProfile.user_id)
-        .join(Specialty, col(Specialty.id) == DoctorProfile.specialty_id)
-        .where(DoctorProfile.verification_status == VerificationStatus.VERIFIED,
-               User.status == AccountStatus.ACTIVE,
-               col(Specialty.active).is_(True))
-        .order_by(User.full_name)
-    )
+    """Listed doctors, optionally of one primary specialty, by name."""
+    query = listed_doctors_query(DoctorProfile, User, Specialty).order_by(User.full_name)
     if specialty_slug:
         query = query.where(Specialty.slug == specialty_slug)
     return [

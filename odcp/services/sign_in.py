@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from odcp.models.user import AccountStatus, User
+from odcp.models.user import User
 from odcp.services import auth, mfa, throttle
 from odcp.services.actor import Actor
 from odcp.services.errors import Invalid, NotAuthenticated
@@ -49,7 +49,7 @@ def begin(session: Session, *, email: str, password: str, actor: Actor, kind: st
 def challenged_user(session: Session, *, challenge: str) -> tuple[User, str]:
     claims = decode_jwt(challenge, purpose="mfa-challenge")
     user = session.get(User, int(claims["sub"]))
-    if user is None or user.status != AccountStatus.ACTIVE:
+    if user is None or not auth.may_sign_in(user):
         raise NotAuthenticated("Please sign in again.")
     return user, str(claims.get("stage"))
 

@@ -13,7 +13,7 @@ import reflex as rx
 from odcp.cpu import run_cpu_bound
 from odcp.db import get_engine, session_scope
 from odcp.models.auth_session import AuthSession
-from odcp.services import accounts, auth, mfa, passwords_flow, sign_in
+from odcp.services import accounts, auth, doctor_profiles, mfa, passwords_flow, sign_in
 from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
 from odcp.services.mail import outbox
@@ -47,10 +47,13 @@ def _ticket(session_id: str) -> str:
         return auth.browser_ticket(session.get(AuthSession, session_id))
 
 
-def _register(email: str, password: str, full_name: str, timezone: str, actor: Actor) -> None:
+def _register(email: str, password: str, full_name: str, timezone: str, actor: Actor,
+              role: str = "patient") -> None:
+    register = (doctor_profiles.register_doctor if role == "doctor"
+                else accounts.register_patient)
     with session_scope() as session:
-        user = accounts.register_patient(session, actor=actor, email=email, password=password,
-                                         full_name=full_name, timezone=timezone or "UTC")
+        user = register(session, actor=actor, email=email, password=password,
+                        full_name=full_name, timezone=timezone or "UTC")
         mail_id = passwords_flow.send_verification(session, user=user)
     outbox.deliver_many(get_engine(), [mail_id])
 
@@ -131,6 +134,7 @@ class RegisterState(SessionState):
     error: str = ""
     busy: bool = False
     sent_to: str = ""
+    sent_as: str = ""  # the role chosen on the form: "patient" or "doctor"
     timezone: str = "UTC"
 
     @rx.event
@@ -156,12 +160,14 @@ class RegisterState(SessionState):
             return
         actor = Actor(ip=self.router.session.client_ip or None,
                       user_agent=self.router.headers.user_agent or None)
+        role = "doctor" if form.get("role") == "doctor" else "patient"
         try:
             await run_cpu_bound(
                 _register, form.get("email", ""), form.get("password", ""),
-                form.get("full_name", ""), self.timezone, actor)
+                form.get("full_name", ""), self.timezone, actor, role)
         except DomainError as exc:
             self.error, self.busy = exc.message, False
             return
         self.busy = False
         self.sent_to = str(form.get("email", "")).strip().lower()
+        self.sent_as = role

@@ -1,24 +1,18 @@
-"""Landing page and doctor list: public clinic data only."""
+"""The landing page's specialties and a doctor's public page: public clinic data only."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import reflex as rx
 
 from odcp.db import session_scope
-from odcp.services import directory
-from odcp.services.accounts import LANGUAGES
+from odcp.services import directory, search
+from odcp.services.doctor_public import PublicDoctor
+from odcp.services.errors import NotFound
+from odcp.settings import get_settings
 from odcp.state.session import SessionState
-
-
-def _initials(name: str) -> str:
-    words = [w for w in name.replace("Dr.", "").split() if w]
-    return (words[0][0] + words[-1][0]).upper() if words else "?"
-
-
-def _money(cents: int, currency: str) -> str:
-    return f"{currency} {cents / 100:,.2f}"
 
 
 def _specialties() -> list[dict[str, str]]:
@@ -27,42 +21,64 @@ def _specialties() -> list[dict[str, str]]:
                 for s in directory.active_specialties(session)]
 
 
-def _doctors(slug: str) -> list[dict[str, str]]:
+def _public_doctor(doctor_id: int) -> PublicDoctor:
     with session_scope() as session:
-        cards = directory.listed_doctors(session, specialty_slug=slug or None)
-    return [
-        {
-            "id": str(c.doctor_id), "name": c.name, "specialty": c.specialty,
-            "initials": _initials(c.name),
-            "languages": ", ".join(LANGUAGES.get(code, code) for code in c.languages),
-            "modes": ", ".join(c.modes),
-            "fee": _money(c.fee_cents, c.currency), "experience": f"{c.years_experience} years",
-            "timezone": c.timezone, "bio": c.bio,
-        }
-        for c in cards
-    ]
+        return search.get_public_doctor(session, doctor_id=doctor_id)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _doctor_fields(d: PublicDoctor) -> dict[str, str]:
+    return {
+        "book_href": f"/book?doctor={d.doctor_id}",
+        "name": d.name, "initials": d.initials, "specialty": d.specialty,
+        "other_specialties": ", ".join(d.other_specialties),
+        "languages": ", ".join(d.languages) or "Not stated",
+        "modes": ", ".join(d.modes) or "Not stated",
+        "experience": _plural(d.years_experience, "year"),
+        "qualifications": d.qualifications or "Not stated",
+        "bio": d.bio, "timezone": d.timezone.replace("_", " "),
+        "registration": d.registration_number or "Not stated",
+        "rating": f"{d.rating_avg:.1f}" if d.rating_count else "",
+        "reviews": _plural(d.rating_count, "review") if d.rating_count else "No reviews yet",
+    }
 
 
 class DirectoryState(SessionState):
     specialties: list[dict[str, str]] = []
-    doctors: list[dict[str, str]] = []
-    specialty: str = ""
-    loaded: bool = False
 
     @rx.event
     async def load_landing(self):
         self.specialties = await asyncio.to_thread(_specialties)
 
-    @rx.event
-    async def load_doctors(self):
-        """Read the specialty from the URL so a filtered list can be shared as a link."""
-        self.specialty = self.router.url.query_parameters.get("specialty", "")
-        self.specialties, self.doctors = await asyncio.gather(
-            asyncio.to_thread(_specialties), asyncio.to_thread(_doctors, self.specialty)
-        )
-        self.loaded = True
+
+class DoctorPageState(SessionState):
+    """/doctors/[doctor_id]: one listed doctor; anything else shows 'not found'."""
+
+    doctor: dict[str, str] = {}
+    fees: list[dict[str, str]] = []
+    conditions: list[str] = []
+    not_found: bool = False
+    loaded: bool = False
 
     @rx.event
-    def choose_specialty(self, slug: str):
-        slug = "" if slug == "all" else slug
-        return rx.redirect(f"/doctors?specialty={slug}" if slug else "/doctors")
+    async def load(self):
+        self.loaded, self.not_found, self.doctor, self.fees, self.conditions = (
+            False, False, {}, [], [])
+        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            found = await asyncio.to_thread(_public_doctor, int(raw)) if raw.isdigit() \
+                else None
+        except NotFound:
+            found = None
+        self.loaded = True
+        if found is None:
+            self.not_found = True
+            return
+        self.doctor = _doctor_fields(found)
+        self.fees = [{"label": f.label, "fee": f.fee_display} for f in found.fees]
+        self.conditions = found.conditions
+        title = f"{found.name} · {get_settings().clinic_name}"
+        return rx.call_script(f"document.title = {json.dumps(title)}")

@@ -4,14 +4,15 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from odcp.models import AvailabilityRule, ClinicPolicy, DoctorProfile, VerificationStatus
+from odcp.models import AvailabilityRule, ClinicPolicy, DoctorProfile
 from tests.api.conftest import bearer
+from tests.doctor_helpers import listed_profile
 
 
 @pytest.fixture
 def doctor(session, personas) -> DoctorProfile:
-    profile = DoctorProfile(user_id=personas.doctor_b.id, timezone="Europe/London",
-                            modes=["video"], verification_status=VerificationStatus.VERIFIED)
+    profile = listed_profile(session, personas.doctor_b, timezone="Europe/London",
+                            modes=["video"],)
     session.add(profile)
     session.flush()
     session.add_all(AvailabilityRule(doctor_id=profile.id, weekday=d, start_time=time(9),

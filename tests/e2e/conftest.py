@@ -41,11 +41,15 @@ DEMO_PASSWORD = "demo-clinic-2026"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is a browser test."""
+    """Every test in this folder is a browser test, and they run last: Playwright's sync
+    API leaves an event loop running in the main thread, which breaks async tests that
+    come after it in the same process."""
     here = Path(__file__).parent
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.e2e)
+    browser = [i for i in items if Path(str(i.fspath)).is_relative_to(here)]
+    for item in browser:
+        item.add_marker(pytest.mark.e2e)
+    others = [i for i in items if not Path(str(i.fspath)).is_relative_to(here)]
+    items[:] = others + browser
 
 
 def _free_port() -> int:

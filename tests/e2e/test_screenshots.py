@@ -19,7 +19,7 @@ MODES = {
               "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
 }
 PUBLIC = ["/", "/doctors", "/login"]
-ADMIN_ONLY = ["/account", "/admin/audit"]
+ADMIN_ONLY = ["/account", "/admin/audit", "/admin/users"]
 
 pytestmark = pytest.mark.skipif(os.environ.get("ODCP_SCREENSHOTS") != "1",
                                 reason="set ODCP_SCREENSHOTS=1 to save screenshots")

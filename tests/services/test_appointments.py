@@ -12,10 +12,10 @@ from odcp.models import (
     AvailabilityRule,
     ClinicPolicy,
     DoctorProfile,
-    VerificationStatus,
 )
 from odcp.services import appointments, booking
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.doctor_helpers import listed_profile
 
 S = AppointmentStatus
 
@@ -27,8 +27,7 @@ def _slot(days_ahead: int, hour: int = 9) -> datetime:
 
 @pytest.fixture
 def doctor(session, personas) -> DoctorProfile:
-    profile = DoctorProfile(user_id=personas.doctor_b.id, timezone="UTC", modes=["video"],
-                            verification_status=VerificationStatus.VERIFIED)
+    profile = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["video"],)
     session.add(profile)
     session.flush()
     session.add_all(AvailabilityRule(doctor_id=profile.id, weekday=d, start_time=time(8),

@@ -86,6 +86,7 @@ def test_a_refused_sign_in_is_audited_even_if_the_caller_rolls_back(session, per
                                            (AccountStatus.REMOVED, "cannot sign in")])
 def test_inactive_accounts_cannot_sign_in(session, personas, status, words):
     personas.doctor_d.status = status
+    personas.doctor_d.email_verified_at = None  # confirmed pending doctors may onboard
     session.add(personas.doctor_d)
     session.commit()
     with pytest.raises(Forbidden, match=words):

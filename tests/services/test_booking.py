@@ -21,6 +21,7 @@ from odcp.services import booking
 from odcp.services.accounts import build_user
 from odcp.services.actor import Actor
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.doctor_helpers import listed_profile
 
 
 def _next_monday_9() -> datetime:
@@ -31,10 +32,9 @@ def _next_monday_9() -> datetime:
 
 @pytest.fixture
 def doctor(session, personas) -> DoctorProfile:
-    profile = DoctorProfile(user_id=personas.doctor_b.id, timezone="UTC",
+    profile = listed_profile(session, personas.doctor_b, timezone="UTC",
                             modes=["video", "audio"], fee_cents=5000,
-                            fees_by_mode={"video": 5000, "audio": 4000},
-                            verification_status=VerificationStatus.VERIFIED)
+                            fees_by_mode={"video": 5000, "audio": 4000},)
     session.add(profile)
     session.flush()
     session.add(AvailabilityRule(doctor_id=profile.id, weekday=0, start_time=time(9),
@@ -82,8 +82,7 @@ def test_racing_patients_get_one_appointment(engine, session, personas, doctor,
 
 
 def test_a_patient_cannot_hold_two_overlapping_appointments(session, personas, doctor):
-    other = DoctorProfile(user_id=personas.doctor_d.id, timezone="UTC", modes=["video"],
-                          verification_status=VerificationStatus.VERIFIED)
+    other = listed_profile(session, personas.doctor_d, timezone="UTC", modes=["video"],)
     session.add(other)
     session.flush()
     session.add(AvailabilityRule(doctor_id=other.id, weekday=0, start_time=time(9),

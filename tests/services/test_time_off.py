@@ -4,14 +4,14 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from odcp.models import AvailabilityRule, ClinicPolicy, DoctorProfile, VerificationStatus
+from odcp.models import AvailabilityRule, ClinicPolicy
 from odcp.services import booking, slots, time_off
 from odcp.services.errors import Forbidden, Invalid, NotFound
+from tests.doctor_helpers import listed_profile
 
 
 def test_time_off_blocks_slots_and_counts_clashes(session, personas):
-    profile = DoctorProfile(user_id=personas.doctor_b.id, timezone="UTC", modes=["video"],
-                            verification_status=VerificationStatus.VERIFIED)
+    profile = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["video"],)
     session.add(profile)
     session.flush()
     session.add_all(AvailabilityRule(doctor_id=profile.id, weekday=d, start_time=time(9),
@@ -29,8 +29,7 @@ def test_time_off_blocks_slots_and_counts_clashes(session, personas):
     assert slots.open_slots(session, doctor_id=profile.id, start=day,
                             end=day + timedelta(days=1)) == []
     assert [t.id for t in time_off.upcoming(session, actor=doctor)] == [row.id]
-    other = DoctorProfile(user_id=personas.doctor_d.id, timezone="UTC",
-                          verification_status=VerificationStatus.VERIFIED)
+    other = listed_profile(session, personas.doctor_d, timezone="UTC",)
     session.add(other)
     session.commit()
     with pytest.raises(NotFound):

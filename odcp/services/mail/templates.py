@@ -29,6 +29,16 @@ _TEMPLATES: dict[str, tuple[str, list[str], tuple[str, str] | None]] = {
                          ["Hello {name},", "Your password was just changed and every device "
                           "was signed out. If this was not you, contact the clinic at once."],
                          None),
+    "doctor_approved": ("Your doctor profile is approved",
+                        ["Hello {name},", "The clinic has verified your profile and licence. "
+                         "Patients can now find you in the doctor directory and book "
+                         "consultations with you."],
+                        ("Open your profile", "link")),
+    "doctor_rejected": ("Your doctor profile needs changes",
+                        ["Hello {name},", "We could not verify your profile yet. The "
+                         "reviewer wrote:", "{reason}", "Please correct your profile and "
+                         "submit it again; your account stays open meanwhile."],
+                        ("Open your profile", "link")),
 }
 
 

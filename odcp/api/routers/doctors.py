@@ -1,0 +1,103 @@
+"""GET /api/v1/doctors (search, filters, sorting, paging) and GET /api/v1/doctors/{id}.
+
+Public: anyone may look for a doctor, signed in or not, exactly as on the /doctors page.
+The parameters mirror the page's URL, so a web search link's query string works here too.
+Values are checked by the search service; a bad one answers 422 with its message. The
+handlers are plain `def`s, so FastAPI runs the queries in its thread pool, off the loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from odcp.api.deps import DB
+from odcp.services import search
+from odcp.services.search import DoctorQuery
+
+router = APIRouter(prefix="/doctors", tags=["doctors"])
+
+
+class DoctorCardOut(BaseModel):
+    doctor_id: int
+    name: str
+    initials: str
+    specialty: str
+    languages: list[str]
+    modes: list[str]
+    fee_cents: int
+    currency: str
+    fee_display: str
+    years_experience: int
+    rating_avg: float
+    rating_count: int
+    has_photo: bool
+    summary: str
+
+
+class DoctorPageOut(BaseModel):
+    results: list[DoctorCardOut]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class ModeFeeOut(BaseModel):
+    mode: str
+    label: str
+    fee_cents: int
+    fee_display: str
+
+
+class PublicDoctorOut(BaseModel):
+    doctor_id: int
+    name: str
+    initials: str
+    specialty: str
+    other_specialties: list[str]
+    languages: list[str]
+    modes: list[str]
+    fees: list[ModeFeeOut]
+    currency: str
+    years_experience: int
+    qualifications: str
+    conditions: list[str]
+    bio: str
+    rating_avg: float
+    rating_count: int
+    timezone: str
+    registration_number: str
+    has_photo: bool
+
+
+@router.get("")
+def search_doctors(
+    session: DB,
+    q: str = Query("", description="Words from a name, specialty, condition or bio; the "
+                                   "last word may be partial."),
+    specialty: str = Query("", description="Specialty slug (primary or other specialty)."),
+    language: str = Query("", description="Language code, e.g. en."),
+    fee_min: int | None = Query(None, description="Lowest fee, whole currency units."),
+    fee_max: int | None = Query(None, description="Highest fee, whole currency units."),
+    min_experience: int | None = Query(None, description="Minimum years of experience."),
+    min_rating: float | None = Query(None, description="Minimum average rating, 0-5."),
+    mode: str = Query("", description="video, audio or chat."),
+    sort: str = Query("relevance", description="relevance, rating, fee_low or fee_high."),
+    page: int = 1,
+    page_size: int = search.DEFAULT_PAGE_SIZE,
+) -> DoctorPageOut:
+    query = DoctorQuery(text=q, specialty=specialty, language=language, fee_min=fee_min,
+                        fee_max=fee_max, min_experience=min_experience, min_rating=min_rating,
+                        mode=mode, sort=sort, page=page, page_size=page_size)
+    found = search.search_doctors(session, query=query)
+    return DoctorPageOut(results=[DoctorCardOut(**asdict(c)) for c in found.results],
+                         total=found.total, page=found.page, page_size=found.page_size,
+                         pages=found.pages)
+
+
+@router.get("/{doctor_id}")
+def get_doctor(session: DB, doctor_id: int) -> PublicDoctorOut:
+    return PublicDoctorOut(**asdict(search.get_public_doctor(session, doctor_id=doctor_id)))
