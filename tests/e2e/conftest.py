@@ -144,9 +144,10 @@ def _up(client: httpx.Client, url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def app_url(mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of the running app (pages, websocket and API on one port). Its instance
+    """Base URL of the running app (pages, websocket and API on one port), one app per test
+    module so that modules never see each other's data (about 6 s each). Its instance
     folder (database, secrets, reflex.log) is kept by pytest for the last few runs."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -14,6 +14,7 @@ def test_book_reschedule_and_cancel(page):
     expect(main.get_by_text("Asia/Kolkata", exact=True)).to_be_visible()  # Dana's zone
     # next week: well past the clinic's 24-hour cut-off for moving or cancelling
     main.get_by_role("button", name="Later").click()
+    expect(main.get_by_role("button", name="Earlier")).to_be_enabled()  # next week shown
     slots = main.locator("button.slot")
     expect(slots.first).to_be_visible()
     first_time = slots.nth(0).inner_text()
@@ -33,6 +34,7 @@ def test_book_reschedule_and_cancel(page):
     wait_ready(page)
     expect(main.get_by_role("heading", name="Choose a new time")).to_be_visible()
     main.get_by_role("button", name="Later").click()
+    expect(main.get_by_role("button", name="Earlier")).to_be_enabled()
     expect(main.locator("button.slot").first).to_be_visible()
     main.locator("button.slot").nth(2).click()
     main.get_by_role("button", name="Confirm booking").click()

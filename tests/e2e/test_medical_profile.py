@@ -7,44 +7,28 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
 
-from odcp import db
-from odcp.models.appointment import Appointment, AppointmentStatus
-from odcp.models.doctor import DoctorProfile
-from odcp.models.user import User
 from tests.e2e.conftest import DEMO_PASSWORD, PATIENT_EMAIL, labelled, sign_in, wait_ready
 
 DOCTOR_EMAIL = "amara.okafor@doctors.example"
 
 
-@pytest.fixture
-def app_db(app_url, tmp_path_factory):
-    """The running app's SQLite database (app_url keeps it in its instance folder)."""
-    found = sorted({p.resolve() for p in
-                    tmp_path_factory.getbasetemp().glob("odcp-e2e*/odcp.db")})
-    assert len(found) == 1, f"expected one e2e instance database, found {found}"
-    engine = db.make_engine(f"sqlite:///{found[0]}")
-    yield engine
-    engine.dispose()
-
-
-def _book(engine, *, doctor_email: str, patient_email: str) -> int:
-    """Give the doctor a confirmed appointment with the patient (booking has no page yet);
-    returns the patient's user id."""
-    with Session(engine) as s:
-        patient = s.exec(select(User).where(User.email == patient_email)).one()
-        doctor = s.exec(select(User).where(User.email == doctor_email)).one()
-        profile = s.exec(select(DoctorProfile).where(DoctorProfile.user_id == doctor.id)).one()
-        start = datetime(2026, 2, 2, 15, tzinfo=UTC) + timedelta(days=len(
-            s.exec(select(Appointment.id)).all()))
-        s.add(Appointment(patient_id=patient.id, doctor_id=profile.id, starts_at=start,
-                          ends_at=start + timedelta(minutes=30), mode="video",
-                          status=AppointmentStatus.CONFIRMED))
-        s.commit()
-        return patient.id
+def _book(app_url: str, *, doctor_id: int, patient_email: str) -> int:
+    """Book the patient with the doctor through the API, as a client would; returns the
+    patient's user id."""
+    with httpx.Client(base_url=app_url, timeout=20) as client:
+        tokens = client.post("/api/v1/auth/login", json={"email": patient_email,
+                                                         "password": DEMO_PASSWORD}).json()
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        now = datetime.now(UTC)
+        free = client.get("/api/v1/slots", params={
+            "doctor_id": doctor_id, "start": (now + timedelta(days=2)).isoformat(),
+            "end": (now + timedelta(days=9)).isoformat()}).json()
+        booked = client.post("/api/v1/appointments", headers=headers, json={
+            "doctor_id": doctor_id, "starts_at": free[0]["starts_at"], "mode": "video"})
+        assert booked.status_code == 201, booked.text
+        return booked.json()["patient_id"]
 
 
 def _form(page):
@@ -62,7 +46,7 @@ def _row(main, legend: str, *, present: bool = True):
     return group
 
 
-def test_patient_edits_profile_and_sees_doctor_read(page, app_url, app_db):
+def test_patient_edits_profile_and_sees_doctor_read(page, app_url):
     sign_in(page, PATIENT_EMAIL)
     page.get_by_role("banner").get_by_role("link", name="Medical profile").click()
     main = _form(page)
@@ -107,7 +91,7 @@ def test_patient_edits_profile_and_sees_doctor_read(page, app_url, app_db):
     expect(labelled(main, "Chronic conditions")).to_have_value("Asthma\nHay fever")
     expect(labelled(main, "Contact phone")).to_have_value("+12125550100")
 
-    patient_id = _book(app_db, doctor_email=DOCTOR_EMAIL, patient_email=PATIENT_EMAIL)
+    patient_id = _book(app_url, doctor_id=1, patient_email=PATIENT_EMAIL)  # Dr. Amara Okafor
     with httpx.Client(base_url=app_url, timeout=10) as api:
         token = api.post("/api/v1/auth/login", json={"email": DOCTOR_EMAIL,
                                                      "password": DEMO_PASSWORD}).json()
