@@ -13,27 +13,25 @@ from sqlmodel import Session, col, select
 
 from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from odcp.models.base import utcnow
-from odcp.models.user import ADMIN_ROLES, Role, User
+from odcp.models.user import Role, User
 from odcp.services import audit, booking, slots
 from odcp.services.actor import Actor, require_user
-from odcp.services.care import doctor_profile_of
+from odcp.services.doctor_profiles import profile_of_user, require_active_doctor
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from odcp.services.permissions import Permission, has_permission
 
 S = AppointmentStatus
-
-
-def _is_admin(user: User) -> bool:
-    return user.role in ADMIN_ROLES and str(user.admin_subrole or "") in ("", "appointments")
 
 
 def _party(session: Session, user: User, appt: Appointment) -> str | None:
     """'patient', 'doctor' or 'admin' when `user` may see `appt`, else None."""
     if appt.patient_id == user.id:
         return "patient"
-    profile = doctor_profile_of(session, user.id) if user.role == Role.DOCTOR else None
+    profile = profile_of_user(session, user.id) if user.role == Role.DOCTOR else None
     if profile is not None and profile.id == appt.doctor_id:
         return "doctor"
-    return "admin" if _is_admin(user) else None
+    return ("admin" if has_permission(Actor(user=user), Permission.APPOINTMENTS_MANAGE)
+            else None)
 
 
 def get_for(session: Session, *, actor: Actor, appointment_id: int) -> tuple[Appointment, str]:
@@ -182,10 +180,7 @@ def list_for_patient(session: Session, *, actor: Actor, upcoming: bool,
 
 def list_for_doctor(session: Session, *, actor: Actor, start: datetime,
                     end: datetime) -> list[Appointment]:
-    user = require_user(actor)
-    profile = doctor_profile_of(session, user.id)
-    if profile is None:
-        raise Forbidden("Only doctors have an agenda.")
+    profile = require_active_doctor(session, actor=actor)
     return list(session.exec(select(Appointment).where(
         Appointment.doctor_id == profile.id, Appointment.starts_at >= start,
         Appointment.starts_at < end).order_by(col(Appointment.starts_at))).all())

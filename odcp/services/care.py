@@ -9,19 +9,15 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from odcp.models.appointment import Appointment, AppointmentStatus
-from odcp.models.doctor import DoctorProfile
+from odcp.services.doctor_profiles import profile_of_user
 
 TREATING_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED,
                      AppointmentStatus.IN_PROGRESS, AppointmentStatus.COMPLETED)
 
 
-def doctor_profile_of(session: Session, user_id: int) -> DoctorProfile | None:
-    return session.exec(select(DoctorProfile).where(DoctorProfile.user_id == user_id)).first()
-
-
 def treats(session: Session, *, doctor_user_id: int, patient_user_id: int) -> bool:
     """True when the doctor has a current or past appointment with the patient."""
-    profile = doctor_profile_of(session, doctor_user_id)
+    profile = profile_of_user(session, doctor_user_id)
     if profile is None:
         return False
     found = session.exec(

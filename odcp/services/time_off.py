@@ -11,18 +11,15 @@ from odcp.models.appointment import ACTIVE_STATUSES, Appointment
 from odcp.models.base import utcnow
 from odcp.models.schedule import TimeOff
 from odcp.services import audit
-from odcp.services.actor import Actor, require_user
-from odcp.services.care import doctor_profile_of
-from odcp.services.errors import Forbidden, Invalid, NotFound
+from odcp.services.actor import Actor
+from odcp.services.doctor_profiles import require_active_doctor
+from odcp.services.errors import Invalid, NotFound
 
 MAX_SPAN = timedelta(days=366)
 
 
 def _own_profile(session: Session, actor: Actor):
-    profile = doctor_profile_of(session, require_user(actor).id)
-    if profile is None:
-        raise Forbidden("Only doctors manage time off.")
-    return profile
+    return require_active_doctor(session, actor=actor)
 
 
 def add(session: Session, *, actor: Actor, starts_at: datetime, ends_at: datetime,

@@ -9,17 +9,16 @@ import reflex as rx
 from odcp.db import session_scope
 from odcp.services import audit
 from odcp.services.errors import DomainError
+from odcp.state.paging import PagingMixin
 from odcp.state.session import SessionState
 
 PAGE_SIZE = 25
 
 
-class AdminAuditState(SessionState):
+class AdminAuditState(PagingMixin, SessionState):
     entries: list[dict[str, str]] = []
     action: str = ""
     target_type: str = ""
-    page: int = 1
-    pages: int = 1
     total: int = 0
     error: str = ""
 
@@ -59,14 +58,3 @@ class AdminAuditState(SessionState):
         self.page = 1
         self._query()
 
-    @rx.event
-    def next_page(self):
-        if self.page < self.pages:
-            self.page += 1
-            self._query()
-
-    @rx.event
-    def previous_page(self):
-        if self.page > 1:
-            self.page -= 1
-            self._query()

@@ -14,6 +14,7 @@ from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
 from odcp.services.permissions import is_super_admin
 from odcp.state.email_flows import run_and_deliver
+from odcp.state.paging import PagingMixin
 from odcp.state.session import SessionState
 
 PAGE_SIZE = 20
@@ -57,13 +58,11 @@ def _row(user: User, actor: Actor, tz: ZoneInfo) -> dict[str, str]:
     }
 
 
-class AdminUsersState(SessionState):
+class AdminUsersState(PagingMixin, SessionState):
     users: list[dict[str, str]] = []
     search: str = ""
     role_filter: str = ALL
     status_filter: str = ALL
-    page: int = 1
-    pages: int = 1
     total: int = 0
     error: str = ""
     can_grant_admin: bool = False
@@ -141,17 +140,6 @@ class AdminUsersState(SessionState):
         self.search, self.role_filter, self.status_filter, self.page = "", ALL, ALL, 1
         self._query()
 
-    @rx.event
-    def next_page(self):
-        if self.page < self.pages:
-            self.page += 1
-            self._query()
-
-    @rx.event
-    def previous_page(self):
-        if self.page > 1:
-            self.page -= 1
-            self._query()
 
     # --- dialogs ----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from odcp.models import (
+    AccountStatus,
     Appointment,
     AppointmentStatus,
     AuditEntry,
@@ -158,4 +159,27 @@ def test_lists(session, personas, doctor):
     assert [a.id for a in agenda] == [appt.id]
     with pytest.raises(Forbidden):
         appointments.list_for_doctor(session, actor=personas.actor(personas.patient_a),
+                                     start=_slot(0, 0), end=_slot(7, 0))
+
+
+@pytest.mark.parametrize(("subrole", "sees"), [(None, True), ("appointments", True),
+                                               ("finance", False), ("support", False)])
+def test_admin_sub_roles_see_appointments_only_with_that_power(session, personas, doctor,
+                                                              subrole, sees):
+    appt = _book(session, personas, doctor)
+    personas.admin.admin_subrole = subrole
+    session.commit()
+    actor = personas.actor(personas.admin)
+    if sees:
+        assert appointments.get_for(session, actor=actor, appointment_id=appt.id)[1] == "admin"
+    else:
+        with pytest.raises(NotFound):
+            appointments.get_for(session, actor=actor, appointment_id=appt.id)
+
+
+def test_a_doctor_not_yet_approved_has_no_agenda(session, personas, doctor):
+    personas.doctor_b.status = AccountStatus.PENDING
+    session.commit()
+    with pytest.raises(Forbidden):
+        appointments.list_for_doctor(session, actor=personas.actor(personas.doctor_b),
                                      start=_slot(0, 0), end=_slot(7, 0))

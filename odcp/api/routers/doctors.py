@@ -8,69 +8,25 @@ handlers are plain `def`s, so FastAPI runs the queries in its thread pool, off t
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from odcp.api.deps import DB
 from odcp.services import search
+from odcp.services.doctor_public import DoctorCardView, PublicDoctor
 from odcp.services.search import DoctorQuery
 
 router = APIRouter(prefix="/doctors", tags=["doctors"])
 
 
-class DoctorCardOut(BaseModel):
-    doctor_id: int
-    name: str
-    initials: str
-    specialty: str
-    languages: list[str]
-    modes: list[str]
-    fee_cents: int
-    currency: str
-    fee_display: str
-    years_experience: int
-    rating_avg: float
-    rating_count: int
-    has_photo: bool
-    summary: str
-
-
 class DoctorPageOut(BaseModel):
-    results: list[DoctorCardOut]
+    """A page of search results; the cards are the service's own read models."""
+
+    results: list[DoctorCardView]
     total: int
     page: int
     page_size: int
     pages: int
-
-
-class ModeFeeOut(BaseModel):
-    mode: str
-    label: str
-    fee_cents: int
-    fee_display: str
-
-
-class PublicDoctorOut(BaseModel):
-    doctor_id: int
-    name: str
-    initials: str
-    specialty: str
-    other_specialties: list[str]
-    languages: list[str]
-    modes: list[str]
-    fees: list[ModeFeeOut]
-    currency: str
-    years_experience: int
-    qualifications: str
-    conditions: list[str]
-    bio: str
-    rating_avg: float
-    rating_count: int
-    timezone: str
-    registration_number: str
-    has_photo: bool
 
 
 @router.get("")
@@ -93,11 +49,10 @@ def search_doctors(
                         fee_max=fee_max, min_experience=min_experience, min_rating=min_rating,
                         mode=mode, sort=sort, page=page, page_size=page_size)
     found = search.search_doctors(session, query=query)
-    return DoctorPageOut(results=[DoctorCardOut(**asdict(c)) for c in found.results],
-                         total=found.total, page=found.page, page_size=found.page_size,
-                         pages=found.pages)
+    return DoctorPageOut(results=list(found.results), total=found.total, page=found.page,
+                         page_size=found.page_size, pages=found.pages)
 
 
 @router.get("/{doctor_id}")
-def get_doctor(session: DB, doctor_id: int) -> PublicDoctorOut:
-    return PublicDoctorOut(**asdict(search.get_public_doctor(session, doctor_id=doctor_id)))
+def get_doctor(session: DB, doctor_id: int) -> PublicDoctor:
+    return search.get_public_doctor(session, doctor_id=doctor_id)
