@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import Engine, create_engine
+from sqlalchemy import text as sql_text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -182,3 +187,42 @@ async def load_with(send: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Res
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         result.elapsed = time.perf_counter() - start
     return result
+
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def run_on_databases(run: Callable[[Engine, str], None], label: str) -> None:
+    """Call `run(engine, name)` on a temporary SQLite file, then on a throwaway PostgreSQL
+    database (created and dropped here) when ODCP_TEST_DATABASE_URL or the local server
+    answers; never on the configured database, so a benchmark cannot touch real data.
+
+    `odcp` is imported here, not at the top: callers set the environment before it loads.
+    """
+    from odcp import db
+    from odcp.settings import _normalize_db_url
+
+    with tempfile.TemporaryDirectory(prefix=f"odcp-bench-{label}-") as folder:
+        engine = db.make_engine(f"sqlite:///{folder}/{label}.db")
+        try:
+            run(engine, "sqlite")
+        finally:
+            engine.dispose()
+    admin_url = _normalize_db_url(os.environ.get("ODCP_TEST_DATABASE_URL") or PG_DEFAULT)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            name = f"odcp_bench_{uuid.uuid4().hex[:10]}"
+            conn.execute(sql_text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server here: the SQLite figures still stand
+        print(f"bench.{label}: PostgreSQL skipped ({type(exc).__name__})", file=sys.stderr)
+        admin.dispose()
+        return
+    engine = db.make_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
+    try:
+        run(engine, "postgresql")
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sql_text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -18,26 +18,21 @@ import re
 import sys
 import tempfile
 import time
-import uuid
 
 DOCTORS = 10_000
 QUERIES = 200
-PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("ODCP_INSTANCE_DIR", tempfile.mkdtemp(prefix="odcp-bench-search-"))
 os.environ.setdefault("ODCP_ENV", "development")
 
-from sqlalchemy import Engine, create_engine  # noqa: E402
-from sqlalchemy import text as sql_text  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench._search_data import populate, queries  # noqa: E402
-from bench.common import bench_line, percentile  # noqa: E402
-from odcp import db  # noqa: E402
+from bench.common import bench_line, percentile, run_on_databases  # noqa: E402
 from odcp.services import migrations, search  # noqa: E402
 from odcp.services.search import DoctorQuery  # noqa: E402
-from odcp.settings import _normalize_db_url  # noqa: E402
 
 LISTED = ("p.verification_status = 'verified' AND u.status = 'active' AND u.role = 'doctor' "
           "AND s.active")
@@ -146,35 +141,8 @@ def _run(engine: Engine, name: str) -> None:
     _measure(engine, name)
 
 
-def _postgres() -> None:
-    admin_url = _normalize_db_url(os.environ.get("ODCP_TEST_DATABASE_URL") or PG_DEFAULT)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            name = f"odcp_bench_{uuid.uuid4().hex[:10]}"
-            conn.execute(sql_text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server here: the SQLite figure still stands
-        print(f"bench.search: PostgreSQL skipped ({type(exc).__name__})", file=sys.stderr)
-        admin.dispose()
-        return
-    engine = db.make_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
-    try:
-        _run(engine, "postgresql")
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sql_text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="odcp-bench-search-") as folder:
-        engine = db.make_engine(f"sqlite:///{folder}/search.db")
-        try:
-            _run(engine, "sqlite")
-        finally:
-            engine.dispose()
-    _postgres()
+    run_on_databases(_run, "search")
     return 0
 
 

@@ -26,6 +26,8 @@ from odcp.pages.landing import landing
 from odcp.pages.medical_profile import medical_profile, record_access
 from odcp.pages.not_found import not_found
 from odcp.scheduler import scheduler_lifespan
+from odcp.services import media_relay
+from odcp.services.mail import outbox
 from odcp.settings import get_settings
 from odcp.state.account import AccountState
 from odcp.state.admin_audit import AdminAuditState
@@ -86,6 +88,8 @@ app.add_page(record_access, route="/medical-profile/access",
 app.add_page(not_found, route="404", title=f"Page not found · {CLINIC}", on_load=_load)
 
 app.register_lifespan_task(scheduler_lifespan)
+app.register_lifespan_task(outbox.background_delivery)  # mail goes out after commit
+app.register_lifespan_task(media_relay.closed_at_shutdown)
 app.add_page(book, route="/book", title=f"Book · {CLINIC}", on_load=[_load, BookingState.load])
 app.add_page(appointments_page, route="/appointments", title=f"Appointments · {CLINIC}",
              on_load=[_load, AppointmentsState.load])
@@ -107,3 +111,58 @@ app.add_page(admin_specialties, route="/admin/specialties", title=f"Specialties 
              on_load=[_load, AdminSpecialtiesState.load])
 app.add_page(agenda, route="/doctor/agenda", title=f"Agenda · {CLINIC}",
              on_load=[_load, AgendaState.load])
+
+# Doctor's week calendar and private calendar feed
+from odcp.pages.doctor_calendar import doctor_calendar  # noqa: E402
+from odcp.state.doctor_calendar import DoctorCalendarState  # noqa: E402
+
+app.add_page(doctor_calendar, route="/doctor/calendar", title=f"Calendar · {CLINIC}",
+             on_load=[_load, DoctorCalendarState.load])
+
+# Doctors' weekly hours and date overrides
+from odcp.pages.availability import availability_page  # noqa: E402
+from odcp.state.availability import AvailabilityState  # noqa: E402
+
+app.add_page(availability_page, route="/doctor/availability",
+             title=f"Availability · {CLINIC}", on_load=[_load, AvailabilityState.load])
+
+# Admin appointments dashboard and clinic policy
+from odcp.pages.admin_appointments import admin_appointments  # noqa: E402
+from odcp.pages.admin_policy import admin_policy  # noqa: E402
+from odcp.state.admin_appointments import AdminAppointmentsState  # noqa: E402
+from odcp.state.admin_policy import AdminPolicyState  # noqa: E402
+
+app.add_page(admin_appointments, route="/admin/appointments",
+             title=f"Appointments · {CLINIC}", on_load=[_load, AdminAppointmentsState.load])
+app.add_page(admin_policy, route="/admin/policy", title=f"Clinic policy · {CLINIC}",
+             on_load=[_load, AdminPolicyState.load])
+
+# Consultation notes, prescriptions, visit summaries and the public prescription check
+from odcp.pages.consult_notes import consult_notes  # noqa: E402
+from odcp.pages.prescriptions import prescriptions_page, verify_page  # noqa: E402
+from odcp.pages.visit_summary import visit_summary  # noqa: E402
+from odcp.state.consult_notes import ConsultNotesState  # noqa: E402
+from odcp.state.prescription_editor import PrescriptionEditorState  # noqa: E402
+from odcp.state.prescriptions import PatientPrescriptionsState, VerifyState  # noqa: E402
+from odcp.state.visit_summary import VisitSummaryState  # noqa: E402
+
+app.add_page(consult_notes, route="/doctor/appointments/[appointment_id]/notes",
+             title=f"Consultation notes · {CLINIC}",
+             on_load=[_load, ConsultNotesState.load, PrescriptionEditorState.load])
+app.add_page(prescriptions_page, route="/prescriptions", title=f"Prescriptions · {CLINIC}",
+             on_load=[_load, PatientPrescriptionsState.load])
+app.add_page(visit_summary, route="/appointments/[appointment_id]/summary",
+             title=f"Visit summary · {CLINIC}", on_load=[_load, VisitSummaryState.load])
+app.add_page(verify_page, route="/verify/[reference]", title=f"Prescription check · {CLINIC}",
+             on_load=[_load, VerifyState.load])
+
+# Patient records: documents, history timeline, FHIR export; a treating doctor's view
+from odcp.pages.patient_record import patient_record  # noqa: E402
+from odcp.pages.records import records  # noqa: E402
+from odcp.state.patient_record import PatientRecordState  # noqa: E402
+from odcp.state.records import RecordsState  # noqa: E402
+
+app.add_page(records, route="/records", title=f"Health record · {CLINIC}",
+             on_load=[_load, RecordsState.load])
+app.add_page(patient_record, route="/doctor/patients/[patient_id]",
+             title=f"Patient record · {CLINIC}", on_load=[_load, PatientRecordState.load])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,6 +53,10 @@ class Settings:
     cloudinary_url: str = ""
     redis_url: str = ""
     stun_servers: tuple[str, ...] = field(default_factory=tuple)
+    turn_url: str = ""
+    turn_username: str = ""
+    turn_credential: str = ""
+    rtc_host_addresses: tuple[str, ...] = field(default_factory=tuple)
     mfa_required_roles: frozenset[str] = frozenset()
 
     @property
@@ -106,6 +111,30 @@ def _normalize_db_url(url: str) -> str:
     return url
 
 
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _check_ice_urls(stun: tuple[str, ...], turn_url: str, turn_credential: str) -> None:
+    """Catch a mistyped STUN/TURN URL at start-up rather than as a silent failed call."""
+    for url in stun:
+        if not url.startswith(("stun:", "stuns:")):
+            raise SettingsError(f"ODCP_STUN_URLS: {url!r} must start with stun: or stuns:")
+    if turn_url and not turn_url.startswith(("turn:", "turns:")):
+        raise SettingsError("ODCP_TURN_URL must start with turn: or turns:")
+    if turn_url and not turn_credential:
+        raise SettingsError("ODCP_TURN_URL is set but ODCP_TURN_CREDENTIAL is missing")
+
+
+def _check_service_urls(cloudinary_url: str, redis_url: str) -> None:
+    """A mistyped file store or bus URL would otherwise fail on the first upload or message."""
+    if cloudinary_url and not re.fullmatch(r"cloudinary://[^:@/]+:[^@/]+@[^/?]+(\?.*)?",
+                                           cloudinary_url):
+        raise SettingsError("CLOUDINARY_URL must look like cloudinary://key:secret@cloud_name")
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from an environment mapping (default: os.environ plus `.env`)."""
     if environ is None:
@@ -131,7 +160,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     default_mfa = "admin,super_admin,doctor" if env == "production" else ""
     mfa_roles = frozenset(r.strip() for r in environ.get("ODCP_MFA_REQUIRED_ROLES", default_mfa)
                           .split(",") if r.strip())
-    stun = tuple(s for s in environ.get("ODCP_STUN_SERVERS", "").split(",") if s.strip())
+    stun = _csv(environ.get("ODCP_STUN_URLS") or environ.get("ODCP_STUN_SERVERS", ""))
+    turn_url = environ.get("ODCP_TURN_URL", "").strip()
+    _check_ice_urls(stun, turn_url, environ.get("ODCP_TURN_CREDENTIAL", ""))
+    _check_service_urls(environ.get("CLOUDINARY_URL", ""), environ.get("REDIS_URL", ""))
     return Settings(
         env=env,
         instance_dir=instance_dir,
@@ -154,6 +186,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         cloudinary_url=environ.get("CLOUDINARY_URL", ""),
         redis_url=environ.get("REDIS_URL", ""),
         stun_servers=stun,
+        turn_url=turn_url,
+        turn_username=environ.get("ODCP_TURN_USERNAME", ""),
+        turn_credential=environ.get("ODCP_TURN_CREDENTIAL", ""),
+        rtc_host_addresses=_csv(environ.get("ODCP_RTC_HOST_ADDRESSES", "")),
         mfa_required_roles=mfa_roles,
     )
 

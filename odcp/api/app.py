@@ -6,17 +6,26 @@ from fastapi import APIRouter, FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from odcp.api.errors import install_error_handlers
+from odcp.api.mail_delivery import DeliverMailAfterResponse
 from odcp.api.routers import (
     account,
+    admin_appointments,
     admin_users,
     appointments,
     audit,
     auth,
+    availability,
+    calendar,
+    chat,
+    clinic_policy,
+    clinical,
     doctor_profile,
     doctors,
     health,
     medical_profile,
     mfa,
+    records,
+    room,
     specialties,
     verification,
 )
@@ -34,10 +43,18 @@ def create_api() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     install_error_handlers(api)
+    api.add_middleware(DeliverMailAfterResponse)
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (health, auth, mfa, account, audit, admin_users, medical_profile, doctors,
-                   appointments, doctor_profile, verification, specialties):
+                   appointments, doctor_profile, verification, specialties, availability):
         v1.include_router(module.router)
+    v1.include_router(admin_appointments.router)
+    v1.include_router(clinic_policy.router)
+    v1.include_router(chat.router)
+    v1.include_router(clinical.router)
+    v1.include_router(records.router)
+    v1.include_router(calendar.router)
+    v1.include_router(room.router)
     api.include_router(v1)
 
     @api.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

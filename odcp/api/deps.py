@@ -46,5 +46,26 @@ def signed_in_actor(request: Request, user: Annotated[User, Depends(current_user
     return Actor(user=user, ip=client_ip(request), user_agent=request.headers.get("user-agent"))
 
 
+# The web app's httpOnly session cookie (set by routers.auth on the sign-in hand-off).
+SESSION_COOKIE = "odcp_session"
+
+
+def browser_or_bearer_user(request: Request, session: Session) -> User:
+    """A Bearer token, or else the browser's session cookie: for the GET routes the web app
+    links to (a page cannot put an Authorization header on an <img> or a download link)."""
+    if request.headers.get("authorization"):
+        return current_user(request, session)
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotAuthenticated("Sign in to open this file.")
+    user, _ = auth.user_for_token(session, token=token)
+    return user
+
+
+def browser_or_bearer_actor(request: Request, session: DB) -> Actor:
+    return signed_in_actor(request, browser_or_bearer_user(request, session))
+
+
 Anonymous = Annotated[Actor, Depends(anonymous_actor)]
 SignedIn = Annotated[Actor, Depends(signed_in_actor)]
+BrowserOrBearer = Annotated[Actor, Depends(browser_or_bearer_actor)]

@@ -1,7 +1,8 @@
 """The page frame: header with role-dependent navigation, content, footer.
 
-At phone width the navigation folds into a menu button; colours come from the Radix
-theme so light and dark mode both work.
+Below NAV_MIN (1024 px: phones, and tablets, where an administrator's nine links do not
+fit beside the clinic's name) the navigation folds into a menu button; colours come from
+the Radix theme so light and dark mode both work.
 """
 
 from __future__ import annotations
@@ -11,18 +12,24 @@ import reflex as rx
 from odcp.settings import get_settings
 from odcp.state.session import SessionState
 
+NAV_MIN = "64em"  # 1024 px at the default font size
+_WIDE_ONLY = rx.breakpoints({"0px": "none", NAV_MIN: "flex"})
+_NARROW_ONLY = rx.breakpoints({"0px": "block", NAV_MIN: "none"})
+
 
 def _nav_link(item: dict) -> rx.Component:
-    return rx.link(item["label"], href=item["href"], size="3", weight="medium",
-                   color_scheme="gray", high_contrast=True)
+    return rx.link(item["label"], href=item["href"], size="2", weight="medium",
+                   color_scheme="gray", high_contrast=True, white_space="nowrap")
 
 
 def _account_actions() -> rx.Component:
     return rx.cond(
         SessionState.signed_in,
         rx.hstack(
-            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
-            rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2"),
+            rx.text(SessionState.user_name, size="2", color_scheme="gray", white_space="nowrap",
+                    display=rx.breakpoints(initial="none", lg="block")),
+            rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2",
+                      title=SessionState.user_name),
             align="center", spacing="3",
         ),
         rx.hstack(
@@ -38,6 +45,10 @@ def _mobile_menu() -> rx.Component:
         rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", size="3",
                                        aria_label="Open menu")),
         rx.menu.content(
+            rx.cond(SessionState.signed_in, rx.fragment(
+                rx.text(SessionState.user_name, size="1", color_scheme="gray",
+                        padding_x="0.75rem", padding_y="0.25rem"),
+                rx.menu.separator())),
             rx.foreach(SessionState.nav,
                        lambda item: rx.menu.item(rx.link(item["label"], href=item["href"]))),
             rx.menu.separator(),
@@ -59,18 +70,17 @@ def header() -> rx.Component:
                                                             size="5", weight="bold"),
                   align="center", spacing="2"),
         href="/", underline="none", color_scheme="gray", high_contrast=True,
+        white_space="nowrap", flex_shrink="0",
     )
     return rx.el.header(
         rx.hstack(
             brand,
             rx.spacer(),
-            rx.tablet_and_desktop(
-                rx.hstack(rx.foreach(SessionState.nav, _nav_link), _account_actions(),
-                          align="center", spacing="5"),
-            ),
+            rx.hstack(rx.foreach(SessionState.nav, _nav_link), _account_actions(),
+                      align="center", spacing="3", display=_WIDE_ONLY),
             rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
-            rx.mobile_only(_mobile_menu()),
-            align="center", spacing="4", width="100%", max_width="72rem", margin="0 auto",
+            rx.box(_mobile_menu(), display=_NARROW_ONLY),
+            align="center", spacing="3", width="100%", max_width="72rem", margin="0 auto",
         ),
         padding_x="1rem", padding_y="0.75rem",
         border_bottom=f"1px solid {rx.color('gray', 5)}",

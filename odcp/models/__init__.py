@@ -4,6 +4,17 @@ from odcp.models.account_security import ActionToken, MfaRecoveryCode, ThrottleC
 from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from odcp.models.audit import AuditEntry
 from odcp.models.auth_session import AuthSession
+from odcp.models.calendar_feed import CalendarFeed
+from odcp.models.chat import ChatAttachment, ChatMessage, ChatReadMark
+from odcp.models.clinical import (
+    ConsultationNote,
+    MedicationLine,
+    NoteAddendum,
+    NoteStatus,
+    Prescription,
+    PrescriptionStatus,
+)
+from odcp.models.consultation import RoomEvent, RoomParticipant, RoomSession
 from odcp.models.doctor import (
     ConsultationMode,
     DoctorProfile,
@@ -14,6 +25,7 @@ from odcp.models.doctor import (
 )
 from odcp.models.notification import OutboxMessage
 from odcp.models.patient import PatientProfile
+from odcp.models.record import DocumentKind, PatientDocument
 from odcp.models.schedule import AvailabilityRule, ClinicPolicy, DateOverride, TimeOff
 from odcp.models.user import ADMIN_ROLES, AccountStatus, AdminSubrole, Role, User, UserPublic
 
@@ -28,16 +40,31 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "AvailabilityRule",
+    "CalendarFeed",
+    "ChatAttachment",
+    "ChatMessage",
+    "ChatReadMark",
     "ClinicPolicy",
     "ConsultationMode",
+    "ConsultationNote",
     "DateOverride",
     "DoctorProfile",
     "DoctorSearchDocument",
     "DoctorSpecialty",
+    "DocumentKind",
+    "MedicationLine",
     "MfaRecoveryCode",
+    "NoteAddendum",
+    "NoteStatus",
     "OutboxMessage",
+    "PatientDocument",
     "PatientProfile",
+    "Prescription",
+    "PrescriptionStatus",
     "Role",
+    "RoomEvent",
+    "RoomParticipant",
+    "RoomSession",
     "Specialty",
     "ThrottleCounter",
     "TimeOff",

@@ -84,10 +84,12 @@ class DoctorSpecialty(SQLModel, table=True):
 
 
 class DoctorSearchDocument(SQLModel, table=True):
-    """What full-text search reads for one listed doctor; rewritten on every change.
+    """What search reads for one doctor; rewritten on every change.
 
-    SQLite indexes it with an FTS5 table kept in step by triggers, PostgreSQL with a
+    SQLite indexes the text with an FTS5 table kept in step by triggers, PostgreSQL with a
     generated, weighted tsvector column and a GIN index (both made in migration 0003).
+    `next_slot_at` is the first free slot within the booking horizon (None: none), kept
+    right by odcp.services.next_slot_sync in the same commit as whatever changed it.
     """
 
     __tablename__ = "doctor_search_documents"
@@ -97,3 +99,4 @@ class DoctorSearchDocument(SQLModel, table=True):
     specialties: str = Field(default="", max_length=1000)
     conditions: str = Field(default="", max_length=2000)
     bio: str = Field(default="", max_length=4000)
+    next_slot_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

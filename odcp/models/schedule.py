@@ -65,4 +65,6 @@ class ClinicPolicy(SQLModel, table=True):
     requires_approval: bool = Field(default=False)
     room_opens_minutes_before: int = Field(default=10, ge=0, le=120)
     chat_open_days_after: int = Field(default=7, ge=0)
+    # Signed consultation notes are shown to the patient (migration 0011).
+    share_notes_with_patient: bool = Field(default=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

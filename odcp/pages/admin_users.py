@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from odcp.components.admin_list import dialog_buttons, pager, results_table, row_dialog
 from odcp.components.forms import error_callout
 from odcp.components.layout import page
 from odcp.state.admin_users import (
@@ -113,54 +114,22 @@ def _row(u: dict) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell("Name"),
-                *[rx.table.column_header_cell(h, **_WIDE_ONLY)
-                  for h in ("Role", "Status", "Created")],
-                rx.table.column_header_cell(rx.el.span("Actions", style=_HIDDEN),
-                                            **_PINNED))),
-            rx.table.body(rx.foreach(S.users, _row)),
-            size="2", width="100%", white_space="nowrap",
-        ),
-        rx.cond(S.total == 0, rx.text("No accounts match.", color_scheme="gray", size="2",
-                                      padding="1rem")),
-        overflow_x="auto", width="100%",
-        border=f"1px solid {rx.color('gray', 5)}", border_radius="8px",
-    )
-
-
-def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.button("Previous", on_click=S.previous_page, variant="soft", disabled=S.page <= 1),
-        rx.text("Page ", S.page, " of ", S.pages, " · ", S.total,
-                rx.cond(S.total == 1, " account", " accounts"), size="2"),
-        rx.button("Next", on_click=S.next_page, variant="soft", disabled=S.page >= S.pages),
-        align="center", spacing="3", wrap="wrap",
-    )
+    return results_table(
+        rx.table.row(
+            rx.table.column_header_cell("Name"),
+            *[rx.table.column_header_cell(h, **_WIDE_ONLY)
+              for h in ("Role", "Status", "Created")],
+            rx.table.column_header_cell(rx.el.span("Actions", style=_HIDDEN), **_PINNED)),
+        rx.foreach(S.users, _row), S.total, "No accounts match.")
 
 
 def _dialog_frame(kind: str, title: str, *children: rx.Component) -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            rx.dialog.description(S.target_name, " · ", S.target_email, size="2",
-                                  color_scheme="gray", margin_bottom="1rem"),
-            error_callout(S.dialog_error),
-            *children,
-            max_width="28rem",
-        ),
-        open=S.dialog == kind, on_open_change=S.dialog_open_change,
-    )
+    return row_dialog(S, kind, title, (S.target_name, " · ", S.target_email), *children,
+                      max_width="28rem")
 
 
 def _buttons(confirm: rx.Component) -> rx.Component:
-    return rx.hstack(
-        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
-                                  type="button")),
-        confirm, justify="end", spacing="3", margin_top="1rem", width="100%",
-    )
+    return dialog_buttons(confirm, "Cancel")
 
 
 def _label(text: str, html_for: str) -> rx.Component:
@@ -235,7 +204,7 @@ def admin_users() -> rx.Component:
                 "choose a new password.", color_scheme="gray", margin_bottom="1rem"),
         error_callout(S.error),
         rx.cond(S.error == "", rx.vstack(
-            _filters(), _table(), _pager(), spacing="4", width="100%",
+            _filters(), _table(), pager(S, "account", "accounts"), spacing="4", width="100%",
         )),
         _role_dialog(),
         _suspend_dialog(),

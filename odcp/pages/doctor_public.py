@@ -1,10 +1,13 @@
-"""/doctors/[doctor_id] : a listed doctor's public profile, or a clear 'not found'."""
+"""/doctors/[doctor_id] : a listed doctor's public profile, or a clear 'not found'.
+
+Next to the Book button: when the doctor is next free, in the viewer's zone."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from odcp.components.layout import page
+from odcp.pages.doctors import next_available
 from odcp.state.directory import DoctorPageState
 from odcp.state.search import SearchState
 
@@ -81,8 +84,12 @@ def _profile() -> rx.Component:
                 spacing="4", width="100%",
             ),
             rx.vstack(
-                rx.link(rx.button("Book an appointment", size="3", width="100%"),
-                        href=D["book_href"], width="100%"),
+                rx.card(rx.vstack(
+                    next_available(D),
+                    rx.link(rx.button("Book an appointment", size="3", width="100%"),
+                            href=D["book_href"], width="100%"),
+                    spacing="3", width="100%",
+                ), width="100%"),
                 _fees(),
                 _section("Details", rx.data_list.root(
                     _fact("Experience", D["experience"]),

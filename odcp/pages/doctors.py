@@ -1,8 +1,9 @@
 """/doctors : search listed doctors by text, narrow with filters, sort and page.
 
 Results follow the search box as the patient types (debounced, over the websocket, no
-page load). On phones the filters fold behind a "Filters" button so the results stay in
-view; from tablet width they sit in a side column.
+page load). Each card says when the doctor is next free, in the viewer's zone. On phones
+the filters fold behind a "Filters" button so the results stay in view; from tablet width
+they sit in a side column.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import reflex as rx
 
 from odcp.components.layout import page
 from odcp.services.accounts import LANGUAGES
-from odcp.state.search import ALL, EXPERIENCE, MODES, RATINGS, SORTS, SearchState
+from odcp.state.search import ALL, AVAILABLE, EXPERIENCE, MODES, RATINGS, SORTS, SearchState
 
 LANGUAGE_CHOICES = {ALL: "Any language",
                     **dict(sorted(LANGUAGES.items(), key=lambda item: item[1]))}
@@ -54,6 +55,8 @@ def _filters() -> rx.Component:
                 SearchState.choose_specialty, extra=specialty_items),
         _select("Language", "f-language", LANGUAGE_CHOICES, SearchState.language,
                 SearchState.choose_language),
+        _select("Available", "f-available", AVAILABLE, SearchState.available,
+                SearchState.choose_available),
         _select("Consultation", "f-mode", MODES, SearchState.mode, SearchState.choose_mode),
         rx.vstack(
             rx.hstack(_fee_input("Fee from", "f-fee-min", SearchState.fee_min,
@@ -79,13 +82,26 @@ def _filters() -> rx.Component:
     )
 
 
-def _doctor_card(d: dict) -> rx.Component:
+def next_available(d: dict) -> rx.Component:
+    """ "Next available: Tue 24 Nov, 09:00 EST", or that there is no free time."""
+    free = d["has_next"] != ""
+    return rx.hstack(
+        rx.icon("calendar-clock", size=16,
+                color=rx.cond(free, rx.color("teal", 10), rx.color("gray", 9))),
+        rx.text(d["next"], size="2", weight=rx.cond(free, "medium", "regular"),
+                color_scheme=rx.cond(free, "teal", "gray"), class_name="next-available"),
+        spacing="1", align="center",
+    )
+
+
+def doctor_card(d: dict, *, heading: str = "h2") -> rx.Component:
+    """One doctor's card (search results, the landing page's featured doctors)."""
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.avatar(fallback=d["initials"], size="4", radius="full"),
                 rx.vstack(
-                    rx.link(rx.heading(d["name"], size="4", as_="h2"), href=d["href"],
+                    rx.link(rx.heading(d["name"], size="4", as_=heading), href=d["href"],
                             color_scheme="gray", high_contrast=True),
                     rx.badge(d["specialty"], color_scheme="teal"),
                     spacing="1", align="start",
@@ -98,6 +114,7 @@ def _doctor_card(d: dict) -> rx.Component:
                 rx.text(d["rating"], size="2", color_scheme="gray"),
                 spacing="1", align="center",
             ),
+            next_available(d),
             rx.text(d["summary"], size="2", color_scheme="gray"),
             rx.data_list.root(
                 rx.data_list.item(rx.data_list.label("Fee"), rx.data_list.value(d["fee"])),
@@ -183,9 +200,13 @@ def _empty() -> rx.Component:
 
 def _results() -> rx.Component:
     return rx.vstack(
-        rx.cond(SearchState.loaded,
-                rx.text(SearchState.found_label, size="2", weight="medium",
-                        color_scheme="gray", role="status", id="results-count")),
+        rx.cond(SearchState.loaded, rx.hstack(
+            rx.text(SearchState.found_label, size="2", weight="medium", color_scheme="gray",
+                    role="status", id="results-count"),
+            rx.text("Times in ", SearchState.viewer_zone, size="2", color_scheme="gray",
+                    id="times-zone"),
+            justify="between", width="100%", wrap="wrap", spacing="2",
+        )),
         rx.cond(SearchState.notice != "",
                 rx.callout(SearchState.notice, icon="info", width="100%")),
         rx.cond(SearchState.error != "",
@@ -195,7 +216,7 @@ def _results() -> rx.Component:
                 rx.cond(SearchState.filtering, _empty(),
                         rx.callout("No doctors are listed yet. Please check back soon.",
                                    icon="info", width="100%"))),
-        rx.grid(rx.foreach(SearchState.results, _doctor_card),
+        rx.grid(rx.foreach(SearchState.results, lambda d: doctor_card(d)),
                 columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
         _pager(),
         spacing="3", width="100%", min_width="0",

@@ -1,10 +1,11 @@
-"""/ : what the clinic offers, and the way to a doctor."""
+"""/ : what the clinic offers, the doctors free soonest, and the way to a doctor."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from odcp.components.layout import page
+from odcp.pages.doctors import doctor_card
 from odcp.state.directory import DirectoryState
 
 FEATURES = [
@@ -53,6 +54,17 @@ def landing() -> rx.Component:
         ),
         rx.grid(*[_feature(*f) for f in FEATURES],
                 columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="4", width="100%"),
+        rx.cond(DirectoryState.featured.length() > 0, rx.vstack(
+            rx.hstack(
+                rx.heading("Available soon", size="6", as_="h2"),
+                rx.link("See all doctors", href="/doctors?sort=soonest", size="2"),
+                justify="between", align="baseline", width="100%", wrap="wrap",
+            ),
+            rx.grid(rx.foreach(DirectoryState.featured, lambda d: doctor_card(d, heading="h3")),
+                    columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="4",
+                    width="100%"),
+            spacing="3", width="100%", margin_top="3rem", id="featured-doctors",
+        )),
         rx.heading("Specialties", size="6", as_="h2", margin_top="3rem", margin_bottom="1rem"),
         rx.grid(rx.foreach(DirectoryState.specialties, _specialty),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="4", width="100%"),

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from odcp.models.base import utcnow
 from odcp.models.user import Role, User
-from odcp.services import audit, booking, slots
+from odcp.services import appointment_mail, audit, booking, slots
 from odcp.services.actor import Actor, require_user
 from odcp.services.doctor_profiles import profile_of_user, require_active_doctor
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -72,6 +72,7 @@ def cancel(session: Session, *, actor: Actor, appointment_id: int, reason: str =
     appt.status, appt.cancelled_by_id = S.CANCELLED, actor.user_id
     appt.cancel_reason = reason or "Cancelled by the patient"
     _record(session, actor, appt, "cancel", by=part)
+    appointment_mail.cancelled(session, appt, by=part, reason=reason)
     return appt
 
 
@@ -108,6 +109,7 @@ def approve(session: Session, *, actor: Actor, appointment_id: int) -> Appointme
         raise Conflict("Only pending appointments need approval.")
     appt.status = S.CONFIRMED
     _record(session, actor, appt, "approve", by=part)
+    appointment_mail.approved(session, appt)
     return appt
 
 
@@ -132,6 +134,9 @@ def complete(session: Session, *, actor: Actor, appointment_id: int) -> Appointm
         raise Conflict("Only confirmed or running appointments can be completed.")
     appt.status = S.COMPLETED
     _record(session, actor, appt, "complete")
+    from odcp.services import notes  # notes builds on this module (get_for)
+
+    notes.sign_on_complete(session, actor=actor, appointment=appt)
     return appt
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from odcp.models.audit import AuditEntry
 from odcp.services.actor import Actor
 from odcp.services.errors import Invalid
+from odcp.services.paging import PageCount
 from odcp.services.permissions import Permission, require_permission
 
 MAX_PAGE_SIZE = 200
@@ -55,15 +56,11 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
-class AuditPage:
+class AuditPage(PageCount):
     entries: list[AuditEntry]
     total: int
     page: int
     page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def list_entries(

@@ -19,7 +19,7 @@ from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentSta
 from odcp.models.base import utcnow
 from odcp.models.doctor import DoctorProfile
 from odcp.models.user import AccountStatus, Role, User
-from odcp.services import audit, directory, slots
+from odcp.services import appointment_mail, audit, directory, slots
 from odcp.services.actor import Actor, require_user
 from odcp.services.crypto import encrypt_text
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -46,7 +46,9 @@ def bookable_doctor(session: Session, doctor_id: int) -> DoctorProfile:
     return session.get(DoctorProfile, doctor_id)
 
 
-def _lock(session: Session, *, doctor_id: int, patient_id: int) -> None:
+def lock_parties(session: Session, *, doctor_id: int, patient_id: int) -> None:
+    """Queue behind any other write for this doctor or patient (see the module docstring);
+    also used by appointments_admin.reassign."""
     session.exec(update(DoctorProfile).where(col(DoctorProfile.id) == doctor_id)
                  .values(id=DoctorProfile.id))
     session.exec(update(User).where(col(User.id) == patient_id).values(id=User.id))
@@ -82,7 +84,7 @@ def book_slot(session: Session, *, actor: Actor, doctor_id: int, starts_at: date
     profile = bookable_doctor(session, doctor_id)
     if mode not in profile.modes:
         raise Invalid("This doctor does not offer that kind of consultation.", field="mode")
-    _lock(session, doctor_id=doctor_id, patient_id=patient.id)
+    lock_parties(session, doctor_id=doctor_id, patient_id=patient.id)
     slot = slots.is_open(session, doctor_id=doctor_id, starts_at=starts_at, mode=mode)
     if slot is None:
         alternatives = _alternatives(session, doctor_id, starts_at, mode)
@@ -110,5 +112,10 @@ def book_slot(session: Session, *, actor: Actor, doctor_id: int, starts_at: date
     audit.record(session, actor=actor, action="appointment.book", target_type="appointment",
                  target_id=appointment.id, subject_user_id=patient.id,
                  detail={"doctor_id": doctor_id, "status": str(appointment.status)})
+    if rescheduled_from_id is not None:  # mail in this transaction: sent only if it lands
+        appointment_mail.rescheduled(session, session.get(Appointment, rescheduled_from_id),
+                                     appointment)
+    else:
+        appointment_mail.booked(session, appointment)
     session.commit()
     return appointment

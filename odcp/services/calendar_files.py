@@ -30,26 +30,38 @@ def _fold(line: str) -> list[str]:
     return out
 
 
-def event_lines(appt: Appointment, *, title: str, description: str) -> list[str]:
+_STATUS = {"pending": "TENTATIVE", "cancelled": "CANCELLED", "no_show": "CANCELLED"}
+
+
+def event_lines(appt: Appointment, *, title: str, description: str,
+                page: str = "/appointments") -> list[str]:
+    """One VEVENT; `page` is the path the event links to (the patient's or the doctor's).
+    UID and LAST-MODIFIED let a subscribed calendar update the event in place."""
     settings = get_settings()
-    status = "CANCELLED" if str(appt.status) in ("cancelled", "no_show") else "CONFIRMED"
+    changed = _fmt(appt.updated_at or appt.created_at)
     return [
         "BEGIN:VEVENT",
         f"UID:appointment-{appt.id}@odcp",
-        f"DTSTAMP:{_fmt(appt.updated_at or appt.created_at)}",
+        f"DTSTAMP:{changed}",
+        f"LAST-MODIFIED:{changed}",
         f"DTSTART:{_fmt(appt.starts_at)}",
         f"DTEND:{_fmt(appt.ends_at)}",
         f"SUMMARY:{_escape(title)}",
         f"DESCRIPTION:{_escape(description)}",
-        f"URL:{settings.public_url}/appointments",
-        f"STATUS:{status}",
+        f"URL:{settings.public_url.rstrip('/')}{page}",
+        f"STATUS:{_STATUS.get(str(appt.status), 'CONFIRMED')}",
         "END:VEVENT",
     ]
 
 
-def calendar(events: list[list[str]], *, name: str) -> str:
+def calendar(events: list[list[str]], *, name: str, refresh_minutes: int | None = None) -> str:
+    """A VCALENDAR of `events`; `refresh_minutes` asks subscribing apps to poll that often
+    (a hint: Google, Apple and Outlook each keep their own schedule)."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ODCP//Appointments//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(name)}"]
+    if refresh_minutes:
+        lines += [f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_minutes}M",
+                  f"X-PUBLISHED-TTL:PT{refresh_minutes}M"]
     for event in events:
         lines.extend(event)
     lines.append("END:VCALENDAR")

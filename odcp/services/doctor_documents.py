@@ -1,110 +1,44 @@
 """Files a doctor hands in during onboarding: the licence document and the profile photo.
 
-Licence documents are checked by content (magic bytes, then a decode), never by the name or
-the browser's content type, and stored encrypted in the instance folder under documents/;
-only an authorized service call reads them back (there is no public URL). The photo is
-public, so it is re-encoded like an avatar (odcp.services.avatars): decoding proves it is a
-picture and re-encoding drops metadata such as GPS positions.
-
-Why files are swapped on commit: the database row and the file must agree. A new file is
-written first; the previous one is deleted only once the transaction commits, and the new
-one is deleted if it rolls back, so a crash or a refused change never loses a document.
+Licence documents go through odcp.services.file_store: checked by content (magic bytes,
+then a decode), never by the name or the browser's content type, encrypted, and stored in
+the instance folder (or on Cloudinary when configured); only an authorized service call
+reads them back (there is no public URL). The photo is public, so it is re-encoded like an
+avatar (odcp.services.avatars): decoding proves it is a picture and re-encoding drops
+metadata such as GPS positions; it stays in the instance folder and is shown as a data URI.
+Both are swapped on commit (file_store.swap_on_commit), so a crash or a refused change
+never loses a document.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import os
-import re
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
 from sqlmodel import Session
 
-from odcp.services.crypto import decrypt_bytes, encrypt_bytes
+from odcp.services import file_store
 from odcp.services.errors import Invalid
-from odcp.settings import get_settings
+from odcp.services.file_store import JPEG, PDF, PNG, CheckedFile
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = file_store.MAX_PIXELS
 PHOTO_SIZE = 400
-PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
-_EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
-# Active content an admin's PDF viewer could run; a scanned licence never needs it.
-_PDF_ACTIVE = (b"/JavaScript", b"/Launch", b"/EmbeddedFile")
+DOCUMENTS, PHOTOS = "documents", "doctor_photos"
+LICENCE_TYPES = frozenset({PDF, PNG, JPEG})
+CheckedDocument = CheckedFile  # the name the rest of onboarding knows
+_folder = file_store.local_folder
 
 
-@dataclass(frozen=True)
-class CheckedDocument:
-    data: bytes
-    content_type: str
-    name: str
-
-
-def _folder(name: str) -> Path:
-    folder = get_settings().instance_dir / name
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _sniff(data: bytes) -> str | None:
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    return None
-
-
-def _check_pdf(data: bytes) -> None:
-    if b"%%EOF" not in data[-2048:]:
-        raise Invalid("This PDF is damaged or incomplete; please export it again.",
-                      field="licence_document")
-    if any(marker in data for marker in _PDF_ACTIVE):
-        raise Invalid("This PDF contains scripts, actions or attachments; please upload a "
-                      "plain scan or export of the licence.", field="licence_document")
-
-
-def _check_image(data: bytes, fmt: str) -> None:
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format != fmt or probe.width * probe.height > MAX_PIXELS:
-                raise Invalid("This picture cannot be read.", field="licence_document")
-            probe.load()  # a full decode, not just the header
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise Invalid("This picture cannot be read; upload a PDF, PNG or JPEG file.",
-                      field="licence_document") from exc
-
-
-def safe_name(name: str, content_type: str) -> str:
-    """A display name without paths or control characters, ending in the real extension."""
-    base = re.sub(r"[\x00-\x1f\x7f/\\\"]", "", Path(name or "").name).strip() or "licence"
-    stem = base.rsplit(".", 1)[0][:120] or "licence"
-    return stem + _EXTENSIONS[content_type]
-
-
-def check_document(data: bytes, name: str) -> CheckedDocument:
+def check_document(data: bytes, name: str) -> CheckedFile:
     """Accept a PDF, PNG or JPEG up to 10 MB whose content is what it claims to be."""
-    if not data:
-        raise Invalid("The file is empty.", field="licence_document")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise Invalid("The file is larger than 10 MB.", field="licence_document")
-    content_type = _sniff(data)
-    if content_type is None:
-        raise Invalid("Upload the licence as a PDF, PNG or JPEG file.",
-                      field="licence_document")
-    if content_type == PDF:
-        _check_pdf(data)
-    else:
-        _check_image(data, "PNG" if content_type == PNG else "JPEG")
-    return CheckedDocument(data=data, content_type=content_type,
-                           name=safe_name(name, content_type))
+    return file_store.check_file(data, name, allowed=LICENCE_TYPES,
+                                 max_bytes=MAX_DOCUMENT_BYTES, what="the licence",
+                                 field="licence_document", default_name="licence")
 
 
 def _context(profile_id: int, stored: str) -> str:
@@ -112,16 +46,14 @@ def _context(profile_id: int, stored: str) -> str:
 
 
 def store_document(profile_id: int, data: bytes) -> str:
-    """Encrypt and write a checked document; returns the stored file's name."""
-    stored = f"licence-{profile_id}-{uuid.uuid4().hex}.bin"
-    _write(_folder("documents") / stored, encrypt_bytes(data, context=_context(profile_id,
-                                                                                 stored)))
+    """Encrypt and store a checked document; returns the stored file's name."""
+    stored = file_store.new_name(f"licence-{profile_id}")
+    file_store.put_encrypted(DOCUMENTS, stored, data, context=_context(profile_id, stored))
     return stored
 
 
 def read_document(profile_id: int, stored: str) -> bytes:
-    path = _folder("documents") / Path(stored).name
-    return decrypt_bytes(path.read_bytes(), context=_context(profile_id, stored))
+    return file_store.get_encrypted(DOCUMENTS, stored, context=_context(profile_id, stored))
 
 
 def normalized_photo(data: bytes) -> bytes:
@@ -147,7 +79,7 @@ def normalized_photo(data: bytes) -> bytes:
 
 def store_photo(profile_id: int, png: bytes) -> str:
     stored = f"doctor-{profile_id}-{uuid.uuid4().hex[:12]}.png"
-    _write(_folder("doctor_photos") / stored, png)
+    file_store.atomic_write(_folder(PHOTOS) / stored, png)
     return stored
 
 
@@ -155,27 +87,17 @@ def photo_data_uri(stored: str | None) -> str:
     """The photo as a data URI for a page, or "" when there is none."""
     if not stored:
         return ""
-    path = _folder("doctor_photos") / Path(stored).name
+    path = _folder(PHOTOS) / Path(stored).name
     if not path.exists():
         return ""
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def swap_on_commit(session: Session, *, folder: str, new: str, old: str | None) -> None:
-    """Delete `old` when the transaction commits, or `new` when it rolls back (once)."""
-    settled = {"done": False}
+    """Delete `old` when the transaction commits, or `new` when it rolls back (once).
 
-    def settle(name: str | None) -> None:
-        if not settled["done"]:
-            settled["done"] = True
-            if name:
-                (_folder(folder) / Path(name).name).unlink(missing_ok=True)
+    Photos always live in the instance folder; documents wherever the file store keeps
+    them."""
+    store = file_store.LocalBackend() if folder == PHOTOS else None
+    file_store.swap_on_commit(session, folder=folder, new=new, old=old, store=store)
 
-    event.listen(session, "after_commit", lambda _s: settle(old))
-    event.listen(session, "after_rollback", lambda _s: settle(new))

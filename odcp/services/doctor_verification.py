@@ -5,7 +5,8 @@ Approval makes the doctor's account active and the profile verified, which is wh
 directory lists. Rejection keeps the account as it is (a new doctor stays pending and can
 still sign in to fix the profile) and shows the reason to the doctor. Every step, reading
 the licence document included, is audited; the doctor is told by email. Functions that
-queue mail return its ids: the caller delivers them after commit (outbox.deliver_many).
+queue mail return its ids; the outbox delivers the mail once the caller's transaction
+has committed.
 """
 
 from __future__ import annotations

@@ -1,16 +1,15 @@
 """Doctor discovery: full-text search with filters, sorting and paging.
 
-Text: patient input never reaches FTS5 MATCH or to_tsquery as typed. `text_tokens` keeps
-only runs of letters and digits, so operators in the input ("OR", "NEAR(", "*", quotes,
-backslashes, colons) become plain words or vanish; each token is then quoted, and the last
-one matches as a prefix so the list follows the patient while they type ("cardi" finds
-cardiologists). Relevance is bm25 with column weights on SQLite (name 10, specialties and
-conditions 4, bio 1) and ts_rank over the weighted tsvector on PostgreSQL (name A,
-specialties and conditions B, bio C); without text, relevance means best rated first.
+Text matching (tokens, FTS5 / tsquery, relevance) is in odcp.services.search_text.
 
 Fees: `fee_min`/`fee_max` are whole units of the doctor's currency (50 means 50.00), as a
 patient types them; results carry cents. With a consultation mode chosen, fee filters and
 fee sorting use that mode's fee (`fees_by_mode`), else the doctor's standard `fee_cents`.
+
+Availability: each result carries the doctor's stored first free slot (`next_slot_at`,
+kept by odcp.services.next_slot_sync). "Available within N days" means a free slot before
+the end of the N-th day after today in the viewer's zone (0 = today), so "today" means
+the patient's today; "soonest" sorts by that slot, doctors with none last.
 
 Only listed doctors are ever returned: every query starts from
 `directory.listed_doctors_query`.
@@ -21,47 +20,45 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    bindparam,
-    exists,
-    func,
-    literal_column,
-    or_,
-    table,
-    text,
-    true,
-)
-from sqlalchemy import column as sa_column
+from sqlalchemy import Integer, and_, exists, func, literal_column, or_, text
 from sqlmodel import Session, col, select
 
-from odcp.models.doctor import ConsultationMode, DoctorProfile, DoctorSpecialty, Specialty
+from odcp.models.base import utcnow
+from odcp.models.doctor import (
+    ConsultationMode,
+    DoctorProfile,
+    DoctorSearchDocument,
+    DoctorSpecialty,
+    Specialty,
+)
 from odcp.models.user import User
-from odcp.services.accounts import LANGUAGES
+from odcp.services import doctor_public, next_slot, slots
+from odcp.services.accounts import LANGUAGES, validate_timezone
 from odcp.services.directory import listed_doctors_query
-from odcp.services.doctor_public import DoctorCardView, card_view, get_public_doctor
+from odcp.services.doctor_public import DoctorCardView, PublicDoctor, card_view
 from odcp.services.errors import Invalid
+from odcp.services.search_text import (  # noqa: F401 (text_tokens, fts5_match: bench.search)
+    BM25_WEIGHTS,
+    fts5_match,
+    text_hits,
+    text_params,
+    text_tokens,
+)
 
-__all__ = ["DoctorQuery", "SearchPage", "get_public_doctor", "search_doctors"]
+__all__ = ["DoctorQuery", "DoctorResult", "PublicDoctorView", "SearchPage",
+           "get_public_doctor", "search_doctors"]
 
-SORTS = ("relevance", "rating", "fee_low", "fee_high")
+SORTS = ("relevance", "rating", "fee_low", "fee_high", "soonest")
 DEFAULT_PAGE_SIZE = 12
 MAX_PAGE_SIZE = 50
 MAX_TEXT = 200
-MAX_TOKENS = 8
 MAX_FEE = 100_000
 MAX_EXPERIENCE = 70
-# bm25 column weights, in doctor_fts column order: name, specialties, conditions, bio.
-BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0)
-
-_TOKEN = re.compile(r"[^\W_]+")
-_FTS = table("doctor_fts", sa_column("rowid"))
-_DOCS = table("doctor_search_documents", sa_column("doctor_id"), sa_column("search_vector"))
+MAX_AVAILABLE_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -76,33 +73,39 @@ class DoctorQuery:
     min_experience: int | None = None  # years
     min_rating: float | None = None  # 0-5
     mode: str = ""  # a ConsultationMode value
+    available_within: int | None = None  # days after today (0 = today) in `timezone`
+    timezone: str = "UTC"  # the viewer's IANA zone, for where "today" ends
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True)
+class DoctorResult(DoctorCardView):
+    """A search card and the doctor's first free slot (UTC; None: none within the
+    booking horizon)."""
+
+    next_slot_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PublicDoctorView(PublicDoctor):
+    """The public doctor page and the doctor's first free slot (UTC), as on the cards."""
+
+    next_slot_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SearchPage:
-    results: list[DoctorCardView] = field(default_factory=list)
+    results: list[DoctorResult] = field(default_factory=list)
     total: int = 0
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    availability_days: int = 60  # how far ahead next_slot_at looks (the booking horizon)
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.page_size))
-
-
-def text_tokens(raw: str) -> list[str]:
-    """Letters-and-digits words of `raw`, lower-cased, at most MAX_TOKENS of them."""
-    return [t.lower() for t in _TOKEN.findall(raw or "")][:MAX_TOKENS]
-
-
-def fts5_match(tokens: list[str]) -> str:
-    """An FTS5 query: every token quoted (so it is never an operator), the last a prefix."""
-    quoted = [f'"{t}"' for t in tokens]
-    quoted[-1] += "*"
-    return " ".join(quoted)
 
 
 def _validate(session: Session, q: DoctorQuery) -> int | None:
@@ -114,7 +117,12 @@ def _validate(session: Session, q: DoctorQuery) -> int | None:
     if q.mode and q.mode not in {m.value for m in ConsultationMode}:
         raise Invalid("Consultation mode must be video, audio or chat.", field="mode")
     if q.sort not in SORTS:
-        raise Invalid("Sort by relevance, rating, fee_low or fee_high.", field="sort")
+        raise Invalid("Sort by relevance, rating, fee_low, fee_high or soonest.",
+                      field="sort")
+    if q.available_within is not None and not 0 <= q.available_within <= MAX_AVAILABLE_DAYS:
+        raise Invalid(f"Available within must be between 0 (today) and {MAX_AVAILABLE_DAYS}"
+                      " days.", field="available_within")
+    validate_timezone(q.timezone)
     for name, value in (("fee_min", q.fee_min), ("fee_max", q.fee_max)):
         if value is not None and not 0 <= value <= MAX_FEE:
             raise Invalid(f"Fees must be between 0 and {MAX_FEE:,}.", field=name)
@@ -143,38 +151,6 @@ def _validate(session: Session, q: DoctorQuery) -> int | None:
 # Statement pieces are built once per shape and cached: SQLAlchemy constructs are
 # immutable, and building them costs more CPU than the database spends on a typical search.
 # Values travel as bound parameters (`params` below), never inside the cached pieces.
-
-
-@functools.cache
-def _text_hits(dialect: str, token_count: int):
-    """A subquery (doctor_id, score) of documents matching every token; higher is better.
-    Its parameters come from `_text_params`."""
-    if dialect == "sqlite":
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        score = literal_column(f"-bm25(doctor_fts, {weights})")
-        return (select(_FTS.c.rowid.label("doctor_id"), score.label("score"))
-                .select_from(_FTS).where(text("doctor_fts MATCH :fts_query"))
-                .subquery("hits"))
-    tsquery = None
-    for i in range(token_count):
-        # name/specialties/conditions are indexed with 'simple', bio with 'english'.
-        term = bindparam(f"term_{i}", type_=String)
-        either = func.to_tsquery("simple", term).op("||")(func.to_tsquery("english", term))
-        tsquery = either if tsquery is None else tsquery.op("&&")(either)
-    # The query in a one-row subquery is computed once, not once per matching row.
-    query = select(tsquery.label("query")).subquery("q")
-    vector = _DOCS.c.search_vector
-    return (select(_DOCS.c.doctor_id, func.ts_rank(vector, query.c.query).label("score"))
-            .select_from(_DOCS).join(query, true())
-            .where(vector.op("@@")(query.c.query))
-            .subquery("hits"))
-
-
-def _text_params(dialect: str, tokens: list[str]) -> dict[str, str]:
-    if dialect == "sqlite":
-        return {"fts_query": fts5_match(tokens)}
-    return {f"term_{i}": f"'{t}'" + (":*" if i == len(tokens) - 1 else "")
-            for i, t in enumerate(tokens)}
 
 
 _LIST_HAS = {  # a JSON list column on doctor_profiles holds the value bound as :<column>
@@ -207,8 +183,16 @@ def fee_expression(dialect: str, mode: str):
     return literal_column(f"COALESCE({own}, doctor_profiles.fee_cents)", Integer)
 
 
+def available_before(q: DoctorQuery, now: datetime) -> datetime:
+    """The end (UTC) of the `available_within`-th local day after today in the viewer's
+    zone: "today" is the rest of the patient's today."""
+    tz = ZoneInfo(q.timezone)
+    last = now.astimezone(tz).date() + timedelta(days=(q.available_within or 0) + 1)
+    return datetime.combine(last, time(0), tzinfo=tz).astimezone(UTC)
+
+
 def _filters(dialect: str, q: DoctorQuery, specialty_id: int | None,
-             params: dict) -> list:
+             params: dict, now: datetime) -> list:
     fee = fee_expression(dialect, q.mode)
     found = []
     if specialty_id is not None:
@@ -227,6 +211,8 @@ def _filters(dialect: str, q: DoctorQuery, specialty_id: int | None,
         found.append(DoctorProfile.years_experience >= q.min_experience)
     if q.min_rating:
         found.append(DoctorProfile.rating_avg >= q.min_rating)
+    if q.available_within is not None:
+        found.append(col(DoctorSearchDocument.next_slot_at) < available_before(q, now))
     return found
 
 
@@ -237,6 +223,8 @@ def _order(dialect: str, q: DoctorQuery, hits) -> list:
         keys = [fee.asc(), *best_rated]
     elif q.sort == "fee_high":
         keys = [fee.desc(), *best_rated]
+    elif q.sort == "soonest":
+        keys = [col(DoctorSearchDocument.next_slot_at).asc().nulls_last(), *best_rated]
     elif q.sort == "relevance" and hits is not None:
         keys = [hits.c.score.desc(), *best_rated]
     else:
@@ -252,20 +240,23 @@ def _results_query():
         DoctorProfile.languages, DoctorProfile.modes, DoctorProfile.fee_cents,
         DoctorProfile.fees_by_mode, DoctorProfile.currency, DoctorProfile.years_experience,
         DoctorProfile.rating_avg, DoctorProfile.rating_count, DoctorProfile.photo_path,
-        DoctorProfile.bio, func.count().over().label("total"))
+        DoctorProfile.bio, DoctorSearchDocument.next_slot_at,
+        func.count().over().label("total"),
+    ).outerjoin(DoctorSearchDocument, col(DoctorSearchDocument.doctor_id) == DoctorProfile.id)
 
 
-def search_doctors(session: Session, *, query: DoctorQuery) -> SearchPage:
+def search_doctors(session: Session, *, query: DoctorQuery,
+                   now: datetime | None = None) -> SearchPage:
     """One page of listed doctors matching `query`, and how many match in all."""
     specialty_id = _validate(session, query)
     dialect = session.get_bind().dialect.name
     tokens = text_tokens(query.text)
-    params: dict = _text_params(dialect, tokens) if tokens else {}
-    hits = _text_hits(dialect, len(tokens)) if tokens else None
+    params: dict = text_params(dialect, tokens) if tokens else {}
+    hits = text_hits(dialect, len(tokens)) if tokens else None
     stmt = _results_query()
     if hits is not None:
         stmt = stmt.join(hits, hits.c.doctor_id == DoctorProfile.id)
-    conditions = _filters(dialect, query, specialty_id, params)
+    conditions = _filters(dialect, query, specialty_id, params, now or utcnow())
     if conditions:
         stmt = stmt.where(and_(*conditions))
     stmt = (stmt.order_by(*_order(dialect, query, hits))
@@ -278,5 +269,15 @@ def search_doctors(session: Session, *, query: DoctorQuery) -> SearchPage:
             stmt.limit(None).offset(None).order_by(None).subquery()), params=params).one()
     else:
         total = 0
-    return SearchPage(results=[card_view(row, mode=query.mode) for row in rows],
-                      total=total, page=query.page, page_size=query.page_size)
+    results = [DoctorResult(**vars(card_view(row, mode=query.mode)),
+                            next_slot_at=row.next_slot_at) for row in rows]
+    return SearchPage(results=results, total=total, page=query.page,
+                      page_size=query.page_size,
+                      availability_days=slots.policy(session).booking_horizon_days)
+
+
+def get_public_doctor(session: Session, *, doctor_id: int) -> PublicDoctorView:
+    """A listed doctor's public page (NotFound for anyone else) with the next free slot."""
+    doctor = doctor_public.get_public_doctor(session, doctor_id=doctor_id)
+    return PublicDoctorView(**vars(doctor),
+                            next_slot_at=next_slot.stored(session, [doctor_id])[doctor_id])

@@ -23,6 +23,7 @@ from odcp.models.user import ADMIN_ROLES, AccountStatus, AdminSubrole, Role, Use
 from odcp.services import audit, auth, passwords_flow
 from odcp.services.actor import Actor
 from odcp.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from odcp.services.paging import PageCount
 from odcp.services.passwords import hash_password
 from odcp.services.permissions import Permission, is_super_admin, require_permission
 from odcp.services.tokens import new_token
@@ -34,15 +35,11 @@ E = TypeVar("E", bound=StrEnum)
 
 
 @dataclass(frozen=True)
-class UserPage:
+class UserPage(PageCount):
     users: list[User]
     total: int
     page: int
     page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def _parse(enum: type[E], value: object, field: str) -> E | None:
@@ -274,7 +271,7 @@ def remove(session: Session, *, actor: Actor, user_id: int) -> User:
 def force_password_reset(session: Session, *, actor: Actor, user_id: int) -> list[int]:
     """Make the current password stop working, end every session and mail a reset link.
 
-    Returns the queued mail ids: the caller delivers them after commit. CPU-heavy (one
+    Returns the queued mail ids (the outbox sends them after the commit). CPU-heavy (one
     bcrypt hash): call off the event loop.
     """
     target = _prepare(session, actor, user_id, "reset")

@@ -15,6 +15,7 @@ from odcp.services.errors import DomainError
 from odcp.services.permissions import is_super_admin
 from odcp.state.email_flows import run_and_deliver
 from odcp.state.paging import PagingMixin
+from odcp.state.row_dialog import RowDialogMixin
 from odcp.state.session import SessionState
 
 PAGE_SIZE = 20
@@ -58,7 +59,7 @@ def _row(user: User, actor: Actor, tz: ZoneInfo) -> dict[str, str]:
     }
 
 
-class AdminUsersState(PagingMixin, SessionState):
+class AdminUsersState(PagingMixin, RowDialogMixin, SessionState):
     users: list[dict[str, str]] = []
     search: str = ""
     role_filter: str = ALL
@@ -66,17 +67,14 @@ class AdminUsersState(PagingMixin, SessionState):
     total: int = 0
     error: str = ""
     can_grant_admin: bool = False
-    # the open dialog ("", "role", "suspend", "remove", "reset") and whom it is about
-    dialog: str = ""
+    # the open dialog ("", "role", "suspend", "remove", "reset") is about this user
     target_name: str = ""
     target_email: str = ""
     form_role: str = "patient"
     form_subrole: str = FULL_ACCESS
     original_role: str = ""
     original_subrole: str = ""
-    dialog_error: str = ""
     busy: bool = False
-    _target_id: int | None = None
 
     @rx.var
     def subrole_help(self) -> str:
@@ -109,10 +107,8 @@ class AdminUsersState(PagingMixin, SessionState):
             self.users = [_row(u, actor, tz) for u in result.users]
             self.can_grant_admin = is_super_admin(actor)
         self.error = ""
-        self.total, self.pages = result.total, result.pages
-        if self.page > self.pages:  # the last row of the last page went away
-            self.page = self.pages
-            self._query()
+        self.total = result.total
+        self._set_pages(result.pages)
 
     @rx.event
     def load(self):
@@ -122,24 +118,22 @@ class AdminUsersState(PagingMixin, SessionState):
     @rx.event
     def apply_search(self, form: dict):
         self.search = " ".join(str(form.get("search", "")).split())[:users_admin.MAX_SEARCH]
-        self.page = 1
-        self._query()
+        self._first_page()
 
     @rx.event
     def set_role_filter(self, value: str):
-        self.role_filter, self.page = value, 1
-        self._query()
+        self.role_filter = value
+        self._first_page()
 
     @rx.event
     def set_status_filter(self, value: str):
-        self.status_filter, self.page = value, 1
-        self._query()
+        self.status_filter = value
+        self._first_page()
 
     @rx.event
     def clear_filters(self):
-        self.search, self.role_filter, self.status_filter, self.page = "", ALL, ALL, 1
-        self._query()
-
+        self.search, self.role_filter, self.status_filter = "", ALL, ALL
+        self._first_page()
 
     # --- dialogs ----------------------------------------------------------------------------
 
@@ -155,12 +149,7 @@ class AdminUsersState(PagingMixin, SessionState):
         self.dialog, self.dialog_error, self.busy = kind, "", False
 
     @rx.event
-    def dialog_open_change(self, is_open: bool):
-        if not is_open:
-            self.close_dialog()
-
-    @rx.event
-    def close_dialog(self):
+    def close_dialog(self):  # also ends a password reset's busy state
         self.dialog, self.dialog_error, self.busy, self._target_id = "", "", False, None
 
     @rx.event

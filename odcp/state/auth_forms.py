@@ -11,12 +11,11 @@ from urllib.parse import quote
 import reflex as rx
 
 from odcp.cpu import run_cpu_bound
-from odcp.db import get_engine, session_scope
+from odcp.db import session_scope
 from odcp.models.auth_session import AuthSession
 from odcp.services import accounts, auth, doctor_profiles, mfa, passwords_flow, sign_in
 from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
-from odcp.services.mail import outbox
 from odcp.state.session import SessionState, api_url, full_page_redirect
 
 
@@ -54,8 +53,7 @@ def _register(email: str, password: str, full_name: str, timezone: str, actor: A
     with session_scope() as session:
         user = register(session, actor=actor, email=email, password=password,
                         full_name=full_name, timezone=timezone or "UTC")
-        mail_id = passwords_flow.send_verification(session, user=user)
-    outbox.deliver_many(get_engine(), [mail_id])
+        passwords_flow.send_verification(session, user=user)  # sent after the commit
 
 
 class SignInState(SessionState):

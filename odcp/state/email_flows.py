@@ -5,20 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from odcp.cpu import run_cpu_bound
-from odcp.db import get_engine, session_scope
+from odcp.db import session_scope
 from odcp.services import passwords_flow
 from odcp.services.actor import Actor
 from odcp.services.errors import DomainError
-from odcp.services.mail import outbox
 from odcp.state.session import SessionState
 
 
 def run_and_deliver(fn, **kwargs) -> None:
-    """Run a flow that queues mail in one transaction, then deliver it after commit."""
+    """Run a flow that queues mail in one transaction; the outbox delivers the mail in the
+    background once that transaction has committed (odcp.services.mail.outbox)."""
     with session_scope() as session:
-        result = fn(session, **kwargs)
-    ids = result if isinstance(result, list) else [result]
-    outbox.deliver_many(get_engine(), [i for i in ids if isinstance(i, int)])
+        fn(session, **kwargs)
 
 
 class EmailFlowState(SessionState):

@@ -5,26 +5,31 @@ each search the query string is replaced with `history.replaceState` (no navigat
 the page does not reload and on_load does not run again); on load the query string is
 read back. Reflex reads the live `window.location` for every event, so the URL we write is
 the one the next on_load sees.
+
+Times ("Next available: Tue 24 Nov, 09:00 EST") and where "today" ends for the
+availability filter follow the viewer's zone (odcp.state.viewer_zone).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import reflex as rx
 
 from odcp.db import session_scope
 from odcp.services import directory, search
-from odcp.services.doctor_public import DoctorCardView
 from odcp.services.errors import DomainError, Invalid
-from odcp.state.session import SessionState
+from odcp.state.viewer_zone import ViewerZoneState, next_available_label, viewer_zone
 
 ALL = "all"  # a select's "no filter" choice (Radix selects cannot hold "")
 PAGE_SIZE = 12
-SORTS = {"relevance": "Best match", "rating": "Highest rated", "fee_low": "Lowest fee",
-         "fee_high": "Highest fee"}
+SORTS = {"relevance": "Best match", "soonest": "Soonest available",
+         "rating": "Highest rated", "fee_low": "Lowest fee", "fee_high": "Highest fee"}
+AVAILABLE = {ALL: "Any time", "today": "Today", "3": "Within 3 days",
+             "7": "Within 7 days", "14": "Within 14 days"}
 EXPERIENCE = {ALL: "Any experience", "5": "5+ years", "10": "10+ years",
               "15": "15+ years", "20": "20+ years"}
 RATINGS = {ALL: "Any rating", "3": "3+ stars", "4": "4+ stars", "4.5": "4.5+ stars"}
@@ -32,9 +37,12 @@ MODES = {ALL: "Video, audio or chat", "video": "Video", "audio": "Audio", "chat"
 FEE_HINT = "Fees are whole amounts, e.g. 50."
 
 
-def _card(c: DoctorCardView) -> dict[str, str]:
+def card_fields(c: search.DoctorResult, zone: str, days: int) -> dict[str, str]:
+    """What a doctor card shows (also on the landing page), times in `zone`."""
     rated = c.rating_count > 0
     return {
+        "next": next_available_label(c.next_slot_at, zone, days),
+        "has_next": "yes" if c.next_slot_at is not None else "",
         "id": str(c.doctor_id), "href": f"/doctors/{c.doctor_id}", "name": c.name,
         "initials": c.initials, "specialty": c.specialty,
         "languages": ", ".join(c.languages), "modes": " · ".join(c.modes),
@@ -53,14 +61,17 @@ def _number(raw: str, kind: type = int) -> int | float | None:
         return None
 
 
-def _run(query: search.DoctorQuery) -> tuple[search.SearchPage, list[dict[str, str]]]:
+def _run(query: search.DoctorQuery, user_id: int | None, browser_zone: str
+         ) -> tuple[search.SearchPage, list[dict[str, str]], str]:
     with session_scope() as session:
+        zone = viewer_zone(session, user_id, browser_zone)
         specialties = [{"name": s.name, "slug": s.slug}
                        for s in directory.active_specialties(session)]
-        return search.search_doctors(session, query=query), specialties
+        found = search.search_doctors(session, query=replace(query, timezone=zone))
+        return found, specialties, zone
 
 
-class SearchState(SessionState):
+class SearchState(ViewerZoneState):
     text: str = ""
     specialty: str = ALL
     language: str = ALL
@@ -69,6 +80,7 @@ class SearchState(SessionState):
     min_experience: str = ALL
     min_rating: str = ALL
     mode: str = ALL
+    available: str = ALL
     sort: str = "relevance"
     page: int = 1
     pages: int = 1
@@ -85,7 +97,8 @@ class SearchState(SessionState):
     def filter_count(self) -> int:
         """How many filters are set (shown on the phone's folded Filters button)."""
         return sum(1 for v in (self.specialty, self.language, self.mode, self.fee_min,
-                               self.fee_max, self.min_experience, self.min_rating)
+                               self.fee_max, self.min_experience, self.min_rating,
+                               self.available)
                    if v not in ("", ALL))
 
     @rx.var
@@ -101,6 +114,7 @@ class SearchState(SessionState):
         """The URL's query: only what differs from the defaults, in a stable order."""
         pairs = [("q", self.text.strip()), ("specialty", self.specialty),
                  ("language", self.language), ("mode", self.mode),
+                 ("available", self.available),
                  ("fee_min", self.fee_min), ("fee_max", self.fee_max),
                  ("min_experience", self.min_experience), ("min_rating", self.min_rating),
                  ("sort", "" if self.sort == "relevance" else self.sort),
@@ -117,14 +131,17 @@ class SearchState(SessionState):
             fee_min=_number(self.fee_min), fee_max=_number(self.fee_max),
             min_experience=_number(self.min_experience),
             min_rating=_number(self.min_rating, float),
-            mode="" if self.mode == ALL else self.mode, sort=self.sort, page=self.page,
-            page_size=PAGE_SIZE)
+            mode="" if self.mode == ALL else self.mode,
+            available_within=None if self.available == ALL else (
+                0 if self.available == "today" else int(self.available)),
+            sort=self.sort, page=self.page, page_size=PAGE_SIZE)
 
     async def _refresh(self) -> rx.event.EventSpec:
         """Search (off the event loop), show the page of results, and put the query in
         the URL without reloading."""
         try:
-            found, self.specialties = await asyncio.to_thread(_run, self._query())
+            found, self.specialties, self.viewer_zone = await asyncio.to_thread(
+                _run, self._query(), self._user_id, self._browser_zone)
         except DomainError as exc:
             if exc.field == "specialty":  # an old link to a specialty no longer offered
                 self.specialty = ALL
@@ -137,7 +154,8 @@ class SearchState(SessionState):
                 self.page = found.pages
                 return await self._refresh()
             self.error = ""
-            self.results = [_card(c) for c in found.results]
+            self.results = [card_fields(c, self.viewer_zone, found.availability_days)
+                            for c in found.results]
             self.total, self.pages = found.total, found.pages
         self.loaded = True
         return self._replace_url()
@@ -156,6 +174,8 @@ class SearchState(SessionState):
         self.specialty = params.get("specialty", "") or ALL
         self.language = params.get("language", "") or ALL
         self.mode = params.get("mode", "") if params.get("mode", "") in MODES else ALL
+        available = params.get("available", "")
+        self.available = available if available in AVAILABLE else ALL
         self.fee_min, self.fee_max = params.get("fee_min", ""), params.get("fee_max", "")
         experience, rating = params.get("min_experience", ""), params.get("min_rating", "")
         self.min_experience = experience if experience in EXPERIENCE else ALL
@@ -163,7 +183,16 @@ class SearchState(SessionState):
         self.sort = params.get("sort", "") if params.get("sort", "") in SORTS else "relevance"
         self.page = max(1, int(_number(params.get("page", "1")) or 1))
         self.filters_open, self.notice = False, ""
-        return await self._refresh()
+        shown = await self._refresh()
+        ask = self._ask_browser_zone(SearchState.set_browser_zone)
+        return [shown, ask] if ask is not None else shown
+
+    @rx.event
+    async def set_browser_zone(self, zone: str):
+        """The browser's answer: show times in its zone (anonymous visitors)."""
+        if self._remember_browser_zone(zone):
+            return await self._refresh()
+        return None
 
     async def _changed(self, name: str, value: str) -> rx.event.EventSpec:
         setattr(self, name, value)
@@ -185,6 +214,10 @@ class SearchState(SessionState):
     @rx.event
     async def choose_mode(self, value: str):
         return await self._changed("mode", value)
+
+    @rx.event
+    async def choose_available(self, value: str):
+        return await self._changed("available", value if value in AVAILABLE else ALL)
 
     @rx.event
     async def choose_experience(self, value: str):
@@ -209,7 +242,7 @@ class SearchState(SessionState):
     @rx.event
     async def clear_filters(self):
         self.text, self.fee_min, self.fee_max, self.page = "", "", "", 1
-        self.specialty = self.language = self.mode = ALL
+        self.specialty = self.language = self.mode = self.available = ALL
         self.min_experience = self.min_rating = ALL
         return await self._refresh()
 

@@ -40,7 +40,8 @@ async def test_text_and_filters_as_on_the_page(client, clinic):
     assert card["languages"] == ["English", "French"] and card["initials"] == "AO"
     assert set(card) == {"doctor_id", "name", "initials", "specialty", "languages", "modes",
                          "fee_cents", "currency", "fee_display", "years_experience",
-                         "rating_avg", "rating_count", "has_photo", "summary"}
+                         "rating_avg", "rating_count", "has_photo", "summary",
+                         "next_slot_at"}
 
 
 @pytest.mark.parametrize(("params", "field"), [

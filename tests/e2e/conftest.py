@@ -316,3 +316,24 @@ def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def book_through_api(app_url: str, *, doctor_id: int = 2, days: int = 2,
+                     email: str = PATIENT_EMAIL) -> dict:
+    """Book the first free video slot with `doctor_id` from `days` to `days + 4` days ahead
+    as `email`, through the REST API, so a test starts from a real appointment without
+    clicking through booking; returns the appointment as the API answers it."""
+    from datetime import UTC, datetime, timedelta  # kept local: added after the top imports
+
+    with httpx.Client(base_url=app_url, timeout=20) as client:
+        token = client.post("/api/v1/auth/login", json={
+            "email": email, "password": DEMO_PASSWORD}).json()["access_token"]
+        now = datetime.now(UTC)
+        free = client.get("/api/v1/slots", params={
+            "doctor_id": doctor_id, "start": (now + timedelta(days=days)).isoformat(),
+            "end": (now + timedelta(days=days + 4)).isoformat()}).json()
+        booked = client.post("/api/v1/appointments", json={
+            "doctor_id": doctor_id, "starts_at": free[0]["starts_at"], "mode": "video"},
+            headers={"Authorization": f"Bearer {token}"})
+        assert booked.status_code == 201, booked.text
+        return booked.json()

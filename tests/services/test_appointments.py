@@ -1,6 +1,6 @@
 """The appointment lifecycle: each move allowed and refused per role and cut-off."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -10,20 +10,15 @@ from odcp.models import (
     Appointment,
     AppointmentStatus,
     AuditEntry,
-    AvailabilityRule,
     ClinicPolicy,
     DoctorProfile,
 )
 from odcp.services import appointments, booking
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.booking_helpers import open_all_week, utc_at
 from tests.doctor_helpers import listed_profile
 
 S = AppointmentStatus
-
-
-def _slot(days_ahead: int, hour: int = 9) -> datetime:
-    day = datetime.now(UTC).date() + timedelta(days=days_ahead)
-    return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 @pytest.fixture
@@ -31,8 +26,7 @@ def doctor(session, personas) -> DoctorProfile:
     profile = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["video"],)
     session.add(profile)
     session.flush()
-    session.add_all(AvailabilityRule(doctor_id=profile.id, weekday=d, start_time=time(8),
-                                     end_time=time(18), slot_minutes=30) for d in range(7))
+    open_all_week(session, profile.id)
     session.add(ClinicPolicy(min_notice_minutes=0, cancel_cutoff_hours=24,
                              reschedule_cutoff_hours=24))
     session.commit()
@@ -41,7 +35,7 @@ def doctor(session, personas) -> DoctorProfile:
 
 def _book(session, personas, doctor, days_ahead=3, hour=9) -> Appointment:
     return booking.book_slot(session, actor=personas.actor(personas.patient_a),
-                             doctor_id=doctor.id, starts_at=_slot(days_ahead, hour),
+                             doctor_id=doctor.id, starts_at=utc_at(days_ahead, hour),
                              mode="video")
 
 
@@ -88,19 +82,19 @@ def test_reschedule_links_the_new_appointment_and_frees_the_old_slot(session, pe
                                                                     doctor):
     appt = _book(session, personas, doctor)
     moved = appointments.reschedule(session, actor=personas.actor(personas.patient_a),
-                                    appointment_id=appt.id, starts_at=_slot(4, 11))
+                                    appointment_id=appt.id, starts_at=utc_at(4, 11))
     assert moved.rescheduled_from_id == appt.id and moved.status == S.CONFIRMED
     assert session.get(Appointment, appt.id).status == S.CANCELLED
     # the old slot is free again for someone else
     other = booking.book_slot(session, actor=personas.actor(personas.patient_c),
-                              doctor_id=doctor.id, starts_at=_slot(3), mode="video")
+                              doctor_id=doctor.id, starts_at=utc_at(3), mode="video")
     assert other.id
 
 
 def test_failed_reschedule_changes_nothing(session, personas, doctor):
     appt = _book(session, personas, doctor)
     taken = booking.book_slot(session, actor=personas.actor(personas.patient_c),
-                              doctor_id=doctor.id, starts_at=_slot(5), mode="video")
+                              doctor_id=doctor.id, starts_at=utc_at(5), mode="video")
     with pytest.raises(booking.SlotTaken):
         appointments.reschedule(session, actor=personas.actor(personas.patient_a),
                                 appointment_id=appt.id, starts_at=taken.starts_at)
@@ -108,7 +102,7 @@ def test_failed_reschedule_changes_nothing(session, personas, doctor):
     assert session.get(Appointment, appt.id).status == S.CONFIRMED
     with pytest.raises(Forbidden):
         appointments.reschedule(session, actor=personas.actor(personas.doctor_b),
-                                appointment_id=appt.id, starts_at=_slot(6))
+                                appointment_id=appt.id, starts_at=utc_at(6))
 
 
 def test_no_show_complete_and_follow_up(session, personas, doctor):
@@ -131,7 +125,7 @@ def test_no_show_complete_and_follow_up(session, personas, doctor):
                                      appointment_id=appt.id, after_days=14, note="BP check")
     session.commit()
     follow = appointments.book_follow_up(session, actor=personas.actor(personas.patient_a),
-                                         appointment_id=appt.id, starts_at=_slot(17))
+                                         appointment_id=appt.id, starts_at=utc_at(17))
     assert follow.follow_up_of_id == appt.id
     actions = {e.action for e in session.exec(select(AuditEntry)).all()}
     assert {"appointment.book", "appointment.complete",
@@ -155,11 +149,11 @@ def test_lists(session, personas, doctor):
                                              upcoming=True)
     assert [a.id for a in upcoming] == [appt.id]
     agenda = appointments.list_for_doctor(session, actor=personas.actor(personas.doctor_b),
-                                          start=_slot(0, 0), end=_slot(7, 0))
+                                          start=utc_at(0, 0), end=utc_at(7, 0))
     assert [a.id for a in agenda] == [appt.id]
     with pytest.raises(Forbidden):
         appointments.list_for_doctor(session, actor=personas.actor(personas.patient_a),
-                                     start=_slot(0, 0), end=_slot(7, 0))
+                                     start=utc_at(0, 0), end=utc_at(7, 0))
 
 
 @pytest.mark.parametrize(("subrole", "sees"), [(None, True), ("appointments", True),
@@ -182,4 +176,4 @@ def test_a_doctor_not_yet_approved_has_no_agenda(session, personas, doctor):
     session.commit()
     with pytest.raises(Forbidden):
         appointments.list_for_doctor(session, actor=personas.actor(personas.doctor_b),
-                                     start=_slot(0, 0), end=_slot(7, 0))
+                                     start=utc_at(0, 0), end=utc_at(7, 0))

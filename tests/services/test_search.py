@@ -4,10 +4,12 @@ and hostile input, on SQLite (FTS5) and PostgreSQL (tsvector) alike."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
-from odcp.models.doctor import Specialty, VerificationStatus
+from odcp.models.doctor import DoctorSearchDocument, Specialty, VerificationStatus
 from odcp.models.user import AccountStatus, Role
 from odcp.services import directory
 from odcp.services.errors import Invalid, NotFound
@@ -172,6 +174,9 @@ def test_punctuation_around_words_is_ignored(session, clinic, typed):
     ({"fee_min": 50, "fee_max": 10}, "fee_min"), ({"min_experience": -2}, "min_experience"),
     ({"min_rating": 6}, "min_rating"), ({"page": 0}, "page"), ({"page_size": 0}, "page_size"),
     ({"page_size": 51}, "page_size"), ({"specialty": "astrology"}, "specialty"),
+    ({"available_within": -1}, "available_within"),
+    ({"available_within": 366}, "available_within"),
+    ({"timezone": "Mars/Olympus"}, "timezone"), ({"timezone": "../etc"}, "timezone"),
 ])
 def test_invalid_queries_say_what_is_wrong(session, clinic, query, field):
     with pytest.raises(Invalid) as caught:
@@ -215,3 +220,63 @@ def test_directory_and_search_list_the_same_doctors(session, clinic):
     found = {r.doctor_id for r in search_doctors(session, query=DoctorQuery(
         page_size=50)).results}
     assert listed == found == {d.id for d in clinic.doctors.values()}
+
+
+# --- availability: the stored first free slot, "available within N days", "soonest" --
+
+NOW = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)  # 16:00 in New York, 21:00 in Berlin
+FREE = {  # what next_slot would have stored; rossi has no free time
+    "meyer": datetime(2026, 3, 11, 3, 0, tzinfo=UTC),  # 23:00 NY on the 10th, 04:00 Berlin
+    "haddad": datetime(2026, 3, 10, 22, 0, tzinfo=UTC),
+    "okafor": datetime(2026, 3, 13, 9, 0, tzinfo=UTC),
+    "raman": datetime(2026, 3, 24, 12, 0, tzinfo=UTC),
+    "chen": datetime(2026, 3, 14, 9, 0, tzinfo=UTC),
+}
+
+
+@pytest.fixture
+def free_slots(session, clinic):
+    for key, at in FREE.items():
+        session.exec(update(DoctorSearchDocument)
+                     .where(DoctorSearchDocument.doctor_id == clinic.id(key))
+                     .values(next_slot_at=at))
+    session.commit()
+    return clinic
+
+
+def available(session, days: int, zone: str = "UTC", **query) -> set[str]:
+    page = search_doctors(session, query=DoctorQuery(available_within=days, timezone=zone,
+                                                     page_size=50, **query), now=NOW)
+    return {r.name.split()[-1].lower() for r in page.results}
+
+
+def test_available_today_ends_at_the_viewers_midnight(session, free_slots):
+    assert available(session, 0, "America/New_York") == {"haddad", "meyer"}
+    assert available(session, 0, "Europe/Berlin") == {"haddad"}  # meyer: 04:00 tomorrow
+    assert available(session, 0, "Europe/Moscow") == set()  # 23:00 there: an hour left
+    assert available(session, 0, "Asia/Tokyo") == {"haddad", "meyer"}  # the 11th, 05:00
+
+
+def test_available_within_days(session, free_slots):
+    assert available(session, 3) == {"haddad", "meyer", "okafor"}  # to the end of the 13th
+    assert available(session, 3, "America/Los_Angeles") == {"haddad", "meyer", "okafor"}
+    assert available(session, 7) == {"haddad", "meyer", "okafor", "chen"}
+    assert available(session, 14) == set(FREE)  # never rossi, with no free time
+    assert available(session, 14, text="dermatology") == {"raman"}
+    assert available(session, 3, mode="chat") == {"okafor"}
+
+
+def test_soonest_sorts_by_first_free_slot_with_none_last(session, free_slots):
+    assert names(session, sort="soonest") == ["haddad", "meyer", "okafor", "chen", "raman",
+                                              "rossi"]
+    assert names(session, sort="soonest", text="derma") == ["raman", "rossi"]
+    assert names(session, sort="soonest", page=2, page_size=4) == ["raman", "rossi"]
+
+
+def test_cards_and_the_doctor_page_carry_the_next_slot(session, free_slots):
+    found = search_doctors(session, query=DoctorQuery(text="meyer")).results
+    assert [r.next_slot_at for r in found] == [FREE["meyer"]]
+    assert get_public_doctor(session, doctor_id=free_slots.id("meyer")).next_slot_at == \
+        FREE["meyer"]
+    assert get_public_doctor(session, doctor_id=free_slots.id("rossi")).next_slot_at is None
+    assert search_doctors(session, query=DoctorQuery()).availability_days == 60

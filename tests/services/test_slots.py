@@ -123,3 +123,18 @@ def test_bad_ranges_are_refused(session, personas):
     with pytest.raises(Invalid):
         slots.open_slots(session, doctor_id=doc.id, start=LONG_AGO,
                          end=LONG_AGO + timedelta(days=200))
+
+
+def test_a_start_inside_a_window_keeps_the_windows_own_steps(session, personas):
+    """Slots step from the window's start (with buffers), whatever time one asks from."""
+    doc = _doctor(session, personas.doctor_b, "UTC", [(0, time(9), time(11))], minutes=30,
+                  buffer=10)
+    asked = datetime(2026, 3, 30, 9, 41, tzinfo=UTC)
+    found = slots.open_slots(session, doctor_id=doc.id, start=asked,
+                             end=asked + timedelta(hours=3), now=LONG_AGO)
+    assert _local(found, "UTC") == ["10:20 UTC"]
+    exact = datetime(2026, 3, 30, 9, 40, tzinfo=UTC)
+    assert slots.is_open(session, doctor_id=doc.id, starts_at=exact, mode="video",
+                         now=LONG_AGO).starts_at == exact
+    assert slots.is_open(session, doctor_id=doc.id, starts_at=asked, mode="video",
+                         now=LONG_AGO) is None

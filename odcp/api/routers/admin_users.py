@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from odcp.api.deps import DB, SignedIn, current_user, signed_in_actor
-from odcp.db import get_engine, session_scope
+from odcp.api.deps import DB, SignedIn
 from odcp.models.user import AccountStatus, AdminSubrole, Role, User
 from odcp.services import users_admin
-from odcp.services.mail import outbox
 
 router = APIRouter(prefix="/admin/users", tags=["admin"])
 
@@ -102,12 +100,9 @@ def remove(user_id: int, session: DB, actor: SignedIn) -> AdminUserOut:
 
 
 @router.post("/{user_id}/force-password-reset")
-def force_password_reset(user_id: int, request: Request,
-                         background: BackgroundTasks) -> PasswordResetOut:
-    """One transaction of its own, committed before the reset mail goes out."""
-    with session_scope() as session:
-        actor = signed_in_actor(request, current_user(request, session))
-        mail_ids = users_admin.force_password_reset(session, actor=actor, user_id=user_id)
-        user = AdminUserOut.of(session.get(User, user_id))
-    background.add_task(outbox.deliver_many, get_engine(), mail_ids)
+def force_password_reset(user_id: int, session: DB, actor: SignedIn) -> PasswordResetOut:
+    """The reset mail goes out once the request's transaction has committed (the outbox
+    delivers it after the response; see odcp.api.mail_delivery)."""
+    mail_ids = users_admin.force_password_reset(session, actor=actor, user_id=user_id)
+    user = AdminUserOut.of(session.get(User, user_id))
     return PasswordResetOut(user=user, mail_queued=len(mail_ids))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from odcp.api.deps import DB, Anonymous, SignedIn
+from odcp.api.deps import DB, SESSION_COOKIE, Anonymous, SignedIn
 from odcp.cpu import run_cpu_bound
 from odcp.db import session_scope
 from odcp.models.user import UserPublic
@@ -15,7 +15,7 @@ from odcp.services.errors import NotAuthenticated
 from odcp.settings import get_settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-COOKIE = "odcp_session"
+COOKIE = SESSION_COOKIE
 
 
 class LoginIn(BaseModel):

@@ -1,7 +1,8 @@
 """/api/v1/admin/verification: the doctor verification queue (rules in doctor_verification).
 
-Approve and reject commit before their email goes out, so a rolled-back decision never
-mails the doctor.
+Approve and reject queue their email in the request's transaction; it goes out only once
+that has committed (odcp.api.mail_delivery), so a rolled-back decision never mails the
+doctor.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
-from odcp.api.deps import DB, SignedIn, current_user, signed_in_actor
-from odcp.db import get_engine, session_scope
+from odcp.api.deps import DB, SignedIn
 from odcp.services import doctor_verification
-from odcp.services.mail import outbox
+from odcp.services.actor import Actor
 
 router = APIRouter(prefix="/admin/verification", tags=["admin"])
 
@@ -89,23 +90,18 @@ def get_licence(profile_id: int, session: DB, actor: SignedIn) -> Response:
     })
 
 
-def _decide(request: Request, background: BackgroundTasks, fn, **kwargs) -> SubmissionOut:
-    with session_scope() as session:
-        actor = signed_in_actor(request, current_user(request, session))
-        mail_ids = fn(session, actor=actor, **kwargs)
-        result = SubmissionOut.of(doctor_verification.detail(
-            session, actor=actor, profile_id=kwargs["profile_id"]))
-    background.add_task(outbox.deliver_many, get_engine(), mail_ids)
-    return result
+def _decide(session: Session, actor: Actor, fn, **kwargs) -> SubmissionOut:
+    fn(session, actor=actor, **kwargs)
+    return SubmissionOut.of(doctor_verification.detail(session, actor=actor,
+                                                       profile_id=kwargs["profile_id"]))
 
 
 @router.post("/{profile_id}/approve")
-def approve(profile_id: int, request: Request, background: BackgroundTasks) -> SubmissionOut:
-    return _decide(request, background, doctor_verification.approve, profile_id=profile_id)
+def approve(profile_id: int, session: DB, actor: SignedIn) -> SubmissionOut:
+    return _decide(session, actor, doctor_verification.approve, profile_id=profile_id)
 
 
 @router.post("/{profile_id}/reject")
-def reject(profile_id: int, body: RejectIn, request: Request,
-           background: BackgroundTasks) -> SubmissionOut:
-    return _decide(request, background, doctor_verification.reject, profile_id=profile_id,
+def reject(profile_id: int, body: RejectIn, session: DB, actor: SignedIn) -> SubmissionOut:
+    return _decide(session, actor, doctor_verification.reject, profile_id=profile_id,
                    reason=body.reason)

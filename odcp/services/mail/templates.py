@@ -1,10 +1,15 @@
-"""Mail templates: a text and an HTML body in the clinic's name, values escaped."""
+"""Mail templates: a text and an HTML body in the clinic's name, values escaped.
+
+Subjects, paragraphs and button labels may use `{value}` fields; a paragraph that comes
+out empty is left out (so one template covers e.g. a note that only some mails carry).
+"""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
 
+from odcp.services.mail.appointment_templates import APPOINTMENT_TEMPLATES
 from odcp.settings import get_settings
 
 
@@ -34,6 +39,7 @@ _TEMPLATES: dict[str, tuple[str, list[str], tuple[str, str] | None]] = {
                          "Patients can now find you in the doctor directory and book "
                          "consultations with you."],
                         ("Open your profile", "link")),
+    **APPOINTMENT_TEMPLATES,
     "doctor_rejected": ("Your doctor profile needs changes",
                         ["Hello {name},", "We could not verify your profile yet. The "
                          "reviewer wrote:", "{reason}", "Please correct your profile and "
@@ -45,17 +51,18 @@ _TEMPLATES: dict[str, tuple[str, list[str], tuple[str, str] | None]] = {
 def render(kind: str, **values: str) -> Rendered:
     subject, paragraphs, button = _TEMPLATES[kind]
     clinic = get_settings().clinic_name
-    text_lines = [p.format(**values) for p in paragraphs]
-    html_lines = [f"<p>{html.escape(p.format(**values))}</p>" for p in paragraphs]
+    filled = [line for line in (p.format(**values) for p in paragraphs) if line]
+    text_lines = list(filled)
+    html_lines = [f"<p>{html.escape(line)}</p>" for line in filled]
     if button:
-        label, key = button
+        label, key = button[0].format(**values), button[1]
         text_lines.append(f"{label}: {values[key]}")
         html_lines.append(f'<p><a href="{html.escape(values[key], quote=True)}" '
                           f'style="background:#0d9488;color:#fff;padding:10px 16px;'
                           f'border-radius:6px;text-decoration:none">{html.escape(label)}</a></p>')
     footer = f"{clinic} · online consultations"
     return Rendered(
-        subject=f"{subject} · {clinic}",
+        subject=f"{subject.format(**values)} · {clinic}",
         text="\n\n".join([*text_lines, "--", footer]) + "\n",
         html=(f"<html><body style=\"font-family:sans-serif\"><h2>{html.escape(clinic)}</h2>"
               + "".join(html_lines) + f"<hr><small>{html.escape(footer)}</small></body></html>"),
