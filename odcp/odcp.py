@@ -7,13 +7,21 @@ import reflex as rx
 from odcp.api.app import create_api
 from odcp.logging_setup import configure_logging
 from odcp.pages.account import account
+from odcp.pages.admin_appointments import admin_appointments
 from odcp.pages.admin_audit import admin_audit
 from odcp.pages.admin_outbox import admin_outbox
+from odcp.pages.admin_policy import admin_policy
+from odcp.pages.admin_specialties import admin_specialties
 from odcp.pages.admin_users import admin_users
+from odcp.pages.admin_verification import admin_verification
 from odcp.pages.agenda import agenda
 from odcp.pages.appointments import appointments_page
 from odcp.pages.auth_pages import login, register
+from odcp.pages.availability import availability_page
 from odcp.pages.booking import book
+from odcp.pages.consult_notes import consult_notes
+from odcp.pages.doctor_calendar import doctor_calendar
+from odcp.pages.doctor_profile import doctor_profile
 from odcp.pages.doctor_public import doctor_public
 from odcp.pages.doctors import doctors
 from odcp.pages.email_flows import (
@@ -25,24 +33,44 @@ from odcp.pages.email_flows import (
 from odcp.pages.landing import landing
 from odcp.pages.medical_profile import medical_profile, record_access
 from odcp.pages.not_found import not_found
+from odcp.pages.patient_record import patient_record
+from odcp.pages.prescriptions import prescriptions_page, verify_page
+from odcp.pages.records import records
+from odcp.pages.room import room_page
+from odcp.pages.visit_summary import visit_summary
 from odcp.scheduler import scheduler_lifespan
 from odcp.services import media_relay
 from odcp.services.mail import outbox
 from odcp.settings import get_settings
 from odcp.state.account import AccountState
+from odcp.state.admin_appointments import AdminAppointmentsState
 from odcp.state.admin_audit import AdminAuditState
 from odcp.state.admin_outbox import AdminOutboxState
+from odcp.state.admin_policy import AdminPolicyState
+from odcp.state.admin_specialties import AdminSpecialtiesState
 from odcp.state.admin_users import AdminUsersState
+from odcp.state.admin_verification import AdminVerificationState
 from odcp.state.agenda import AgendaState
 from odcp.state.appointments import AppointmentsState
 from odcp.state.auth_forms import RegisterState, SignInState
+from odcp.state.availability import AvailabilityState
 from odcp.state.booking import BookingState
+from odcp.state.consult_notes import ConsultNotesState
 from odcp.state.directory import DirectoryState, DoctorPageState
+from odcp.state.doctor_calendar import DoctorCalendarState
+from odcp.state.doctor_profile import DoctorProfileState
 from odcp.state.email_flows import EmailFlowState
 from odcp.state.medical_profile import MedicalProfileState
 from odcp.state.mfa_settings import MfaSettingsState
+from odcp.state.patient_record import PatientRecordState
+from odcp.state.prescription_editor import PrescriptionEditorState
+from odcp.state.prescriptions import PatientPrescriptionsState, VerifyState
+from odcp.state.records import RecordsState
+from odcp.state.room import RoomState
+from odcp.state.room_chat import RoomChatState
 from odcp.state.search import SearchState
 from odcp.state.session import SessionState
+from odcp.state.visit_summary import VisitSummaryState
 
 configure_logging(get_settings())
 CLINIC = get_settings().clinic_name
@@ -87,21 +115,11 @@ app.add_page(record_access, route="/medical-profile/access",
              on_load=[_load, MedicalProfileState.load_access])
 app.add_page(not_found, route="404", title=f"Page not found · {CLINIC}", on_load=_load)
 
-app.register_lifespan_task(scheduler_lifespan)
-app.register_lifespan_task(outbox.background_delivery)  # mail goes out after commit
-app.register_lifespan_task(media_relay.closed_at_shutdown)
 app.add_page(book, route="/book", title=f"Book · {CLINIC}", on_load=[_load, BookingState.load])
 app.add_page(appointments_page, route="/appointments", title=f"Appointments · {CLINIC}",
              on_load=[_load, AppointmentsState.load])
 
 # Doctor onboarding and verification, specialties
-from odcp.pages.admin_specialties import admin_specialties  # noqa: E402
-from odcp.pages.admin_verification import admin_verification  # noqa: E402
-from odcp.pages.doctor_profile import doctor_profile  # noqa: E402
-from odcp.state.admin_specialties import AdminSpecialtiesState  # noqa: E402
-from odcp.state.admin_verification import AdminVerificationState  # noqa: E402
-from odcp.state.doctor_profile import DoctorProfileState  # noqa: E402
-
 app.add_page(doctor_profile, route="/doctor/profile", title=f"My doctor profile · {CLINIC}",
              on_load=[_load, DoctorProfileState.load])
 app.add_page(admin_verification, route="/admin/verification",
@@ -113,39 +131,20 @@ app.add_page(agenda, route="/doctor/agenda", title=f"Agenda · {CLINIC}",
              on_load=[_load, AgendaState.load])
 
 # Doctor's week calendar and private calendar feed
-from odcp.pages.doctor_calendar import doctor_calendar  # noqa: E402
-from odcp.state.doctor_calendar import DoctorCalendarState  # noqa: E402
-
 app.add_page(doctor_calendar, route="/doctor/calendar", title=f"Calendar · {CLINIC}",
              on_load=[_load, DoctorCalendarState.load])
 
 # Doctors' weekly hours and date overrides
-from odcp.pages.availability import availability_page  # noqa: E402
-from odcp.state.availability import AvailabilityState  # noqa: E402
-
 app.add_page(availability_page, route="/doctor/availability",
              title=f"Availability · {CLINIC}", on_load=[_load, AvailabilityState.load])
 
 # Admin appointments dashboard and clinic policy
-from odcp.pages.admin_appointments import admin_appointments  # noqa: E402
-from odcp.pages.admin_policy import admin_policy  # noqa: E402
-from odcp.state.admin_appointments import AdminAppointmentsState  # noqa: E402
-from odcp.state.admin_policy import AdminPolicyState  # noqa: E402
-
 app.add_page(admin_appointments, route="/admin/appointments",
              title=f"Appointments · {CLINIC}", on_load=[_load, AdminAppointmentsState.load])
 app.add_page(admin_policy, route="/admin/policy", title=f"Clinic policy · {CLINIC}",
              on_load=[_load, AdminPolicyState.load])
 
 # Consultation notes, prescriptions, visit summaries and the public prescription check
-from odcp.pages.consult_notes import consult_notes  # noqa: E402
-from odcp.pages.prescriptions import prescriptions_page, verify_page  # noqa: E402
-from odcp.pages.visit_summary import visit_summary  # noqa: E402
-from odcp.state.consult_notes import ConsultNotesState  # noqa: E402
-from odcp.state.prescription_editor import PrescriptionEditorState  # noqa: E402
-from odcp.state.prescriptions import PatientPrescriptionsState, VerifyState  # noqa: E402
-from odcp.state.visit_summary import VisitSummaryState  # noqa: E402
-
 app.add_page(consult_notes, route="/doctor/appointments/[appointment_id]/notes",
              title=f"Consultation notes · {CLINIC}",
              on_load=[_load, ConsultNotesState.load, PrescriptionEditorState.load])
@@ -157,12 +156,16 @@ app.add_page(verify_page, route="/verify/[reference]", title=f"Prescription chec
              on_load=[_load, VerifyState.load])
 
 # Patient records: documents, history timeline, FHIR export; a treating doctor's view
-from odcp.pages.patient_record import patient_record  # noqa: E402
-from odcp.pages.records import records  # noqa: E402
-from odcp.state.patient_record import PatientRecordState  # noqa: E402
-from odcp.state.records import RecordsState  # noqa: E402
-
 app.add_page(records, route="/records", title=f"Health record · {CLINIC}",
              on_load=[_load, RecordsState.load])
 app.add_page(patient_record, route="/doctor/patients/[patient_id]",
              title=f"Patient record · {CLINIC}", on_load=[_load, PatientRecordState.load])
+
+# Consultation room: waiting room with device check, admission, the call, the chat
+app.add_page(room_page, route="/appointments/[appointment_id]/room",
+             title=f"Consultation room · {CLINIC}",
+             on_load=[_load, RoomState.open, RoomChatState.open])
+
+app.register_lifespan_task(scheduler_lifespan)
+app.register_lifespan_task(outbox.background_delivery)  # mail goes out after commit
+app.register_lifespan_task(media_relay.closed_at_shutdown)  # hang up calls on shutdown

@@ -1,4 +1,5 @@
-"""/doctor/agenda: run the day: approve, complete, no-show, cancel with a reason."""
+"""/doctor/agenda: run the day: who is waiting in a consultation room (admit them), approve,
+complete, no-show, cancel with a reason."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import reflex as rx
 
 from odcp.components.forms import error_callout
 from odcp.components.layout import page
+from odcp.components.video_call import rich_callout
 from odcp.state.agenda import AgendaState as G
+
+# Notes and prescriptions are written once an appointment is confirmed (odcp.services.notes).
+NOTES_STATUSES = rx.Var.create(["confirmed", "in progress", "completed"])
+# The patient's record is open to a doctor who treats them (odcp.services.care).
+RECORD_STATUSES = rx.Var.create(["pending", "confirmed", "in progress", "completed"])
 
 
 def _cancel_dialog(item: dict) -> rx.Component:
@@ -35,6 +42,17 @@ def _item(item: dict) -> rx.Component:
                                                      color_scheme="gray"), spacing="0"),
         rx.badge(item["status"]),
         rx.spacer(),
+        rx.cond(item["room_open"] != "",
+                rx.link(rx.button(rx.icon("video", size=14), "Open room", size="1"),
+                        href="/appointments/" + item["id"] + "/room")),
+        rx.cond(NOTES_STATUSES.contains(item["status"]),
+                rx.link(rx.button(rx.icon("notebook-pen", size=14), "Notes", size="1",
+                                  variant="soft"),
+                        href="/doctor/appointments/" + item["id"] + "/notes")),
+        rx.cond(RECORD_STATUSES.contains(item["status"]),
+                rx.link(rx.button(rx.icon("folder-heart", size=14), "Record", size="1",
+                                  variant="soft"),
+                        href="/doctor/patients/" + item["patient_id"])),
         rx.cond(item["can_approve"] != "", rx.button("Approve", size="1",
                                                       on_click=G.approve(item["id"]))),
         rx.cond(item["can_complete"] != "", rx.button("Complete", size="1", variant="soft",
@@ -44,6 +62,26 @@ def _item(item: dict) -> rx.Component:
         rx.cond(item["can_cancel"] != "", _cancel_dialog(item)),
         align="center", wrap="wrap", spacing="3", width="100%",
     ), class_name="agenda-item", width="100%")
+
+
+def _waiting_patient(w: dict) -> rx.Component:
+    return rx.hstack(
+        rx.icon("hourglass", size=16),
+        rx.vstack(rx.text(w["patient"], weight="bold"),
+                  rx.text(w["mode"], " · waiting since ", w["since"], " (", w["waited"], ")",
+                          size="1", color_scheme="gray"), spacing="0"),
+        rx.spacer(),
+        rx.button("Admit", size="2", on_click=G.admit(w["id"])),
+        align="center", wrap="wrap", spacing="3", width="100%", class_name="waiting-patient",
+    )
+
+
+def _waiting_room() -> rx.Component:
+    return rx.cond(G.waiting.length() > 0, rich_callout(
+        rx.vstack(rx.text("In the waiting room now", weight="bold"),
+                  rx.foreach(G.waiting, _waiting_patient), spacing="2", width="100%"),
+        icon="bell-ring", color_scheme="amber", class_name="waiting-room-list",
+        role="status"))
 
 
 def _time_off() -> rx.Component:
@@ -74,6 +112,7 @@ def agenda() -> rx.Component:
         rx.heading("Your agenda", size="7", as_="h1"),
         rx.text("Times in ", rx.text.strong(G.zone), ".", size="2", color_scheme="gray"),
         error_callout(G.error),
+        _waiting_room(),
         rx.cond(G.days.length() == 0, rx.text("No appointments in the next seven days.",
                                               color_scheme="gray")),
         rx.foreach(G.days, lambda d: rx.vstack(

@@ -7,9 +7,15 @@ import reflex as rx
 from odcp.components.layout import page
 from odcp.state.appointments import AppointmentsState as A
 
+# Visits that can have notes and prescriptions (odcp.pages.visit_summary).
+SUMMARY_STATUSES = rx.Var.create(["confirmed", "in progress", "completed"])
+
 
 def _card(a: dict, upcoming: bool) -> rx.Component:
     actions = rx.hstack(
+        rx.cond(upcoming & (a["room"] != ""),
+                rx.link(rx.button(rx.icon("video", size=14), "Join consultation", size="1"),
+                        href="/appointments/" + a["id"] + "/room")),
         rx.button("Add to calendar", size="1", variant="soft", on_click=A.download_ics(a["id"])),
         rx.cond(upcoming & (a["open"] != ""), rx.fragment(
             rx.link(rx.button("Reschedule", size="1", variant="soft"),
@@ -28,6 +34,9 @@ def _card(a: dict, upcoming: bool) -> rx.Component:
                 ),
             ),
         )),
+        rx.cond(SUMMARY_STATUSES.contains(a["status"]),
+                rx.link(rx.button("Visit summary", size="1", variant="soft"),
+                        href="/appointments/" + a["id"] + "/summary")),
         rx.cond(a["follow_up"] != "",
                 rx.link(rx.button("Book follow-up", size="1"),
                         href="/book?doctor=" + a["doctor_id"] + "&follow_up=" + a["id"])),

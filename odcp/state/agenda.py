@@ -1,7 +1,10 @@
-"""/doctor/agenda: the doctor's next seven days and their time off, in their own zone."""
+"""/doctor/agenda: the doctor's next seven days and their time off, in their own zone, and
+the patients waiting now in consultation rooms (re-read every WATCH seconds while the
+page is open, so a patient who arrives shows up without a reload)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,9 +13,21 @@ import reflex as rx
 
 from odcp.db import session_scope
 from odcp.models.user import User
-from odcp.services import appointments, time_off
+from odcp.services import appointments, room_calls, room_rules, room_view, time_off
 from odcp.services.errors import DomainError
+from odcp.state.live_tab import client_connected
+from odcp.state.room_media import actor_for
 from odcp.state.session import SessionState
+from odcp.state.viewer_zone import local_label
+
+WATCH = 5.0  # seconds between reads of the waiting list
+
+
+def waiting_row(w: room_view.WaitingPatient, zone: str, now: datetime) -> dict[str, str]:
+    minutes = max(0, int((now - w.waiting_since).total_seconds() // 60))
+    return {"id": str(w.appointment_id), "patient": w.patient_name, "mode": w.mode,
+            "since": local_label(w.waiting_since, zone),
+            "waited": "just now" if minutes == 0 else f"{minutes} min"}
 
 
 @dataclass
@@ -26,6 +41,8 @@ class AgendaState(SessionState):
     time_off_rows: list[dict[str, str]] = []
     zone: str = "UTC"
     error: str = ""
+    waiting: list[dict[str, str]] = []
+    _watch_run: int = 0
 
     def _fill(self, session) -> None:
         actor = self.actor(session)
@@ -40,15 +57,20 @@ class AgendaState(SessionState):
             local = a.starts_at.astimezone(tz)
             status = str(a.status)
             days.setdefault(local.strftime("%A %d %B"), []).append({
-                "id": str(a.id), "time": local.strftime("%H:%M"),
+                "id": str(a.id), "patient_id": str(a.patient_id),
+                "time": local.strftime("%H:%M"),
                 "patient": session.get(User, a.patient_id).full_name, "mode": a.mode,
                 "status": status.replace("_", " "),
                 "can_approve": "yes" if status == "pending" else "",
                 "can_no_show": "yes" if status == "confirmed" and a.starts_at <= now else "",
                 "can_complete": "yes" if status in ("confirmed", "in_progress") else "",
                 "can_cancel": "yes" if status in ("pending", "confirmed") else "",
+                "room_open": "" if room_rules.closed_reason(
+                    session, a, room_rules.find_room(session, a.id), now) else "yes",
             })
         self.days = [AgendaDay(day=d, rows=i) for d, i in days.items()]
+        self.waiting = [waiting_row(w, self.zone, now)
+                        for w in room_view.waiting_patients(session, actor=actor, now=now)]
         self.time_off_rows = [
             {"id": str(t.id), "from": t.starts_at.astimezone(tz).strftime("%d %b %H:%M"),
              "to": t.ends_at.astimezone(tz).strftime("%d %b %H:%M"), "reason": t.reason}
@@ -73,8 +95,46 @@ class AgendaState(SessionState):
                 self._fill(session)
                 self.error = ""
             except DomainError as exc:
-                self.days, self.error = [], exc.message
-        return None
+                self.days, self.waiting, self.error = [], [], exc.message
+                return None
+        self._watch_run += 1
+        return AgendaState.watch_waiting
+
+    @rx.event(background=True)
+    async def watch_waiting(self):
+        """Re-read the waiting list until the doctor leaves the page or closes the tab."""
+        async with self:
+            run, path = self._watch_run, self.router.url.path
+        while True:
+            await asyncio.sleep(WATCH)
+            async with self:
+                if run != self._watch_run or self.router.url.path != path:
+                    return
+                token, zone = self.router.session.client_token, self.zone
+            actor = await asyncio.to_thread(actor_for, self._session_id, None, None)
+            if actor is None or not await client_connected(token):
+                return
+            try:
+                rows = await room_calls.waiting(actor=actor)
+            except DomainError:
+                return
+            now = datetime.now(UTC)
+            async with self:
+                self.waiting = [waiting_row(w, zone, now) for w in rows]
+
+    @rx.event
+    async def admit(self, appointment_id: str):
+        """Let the patient in and go to the room: the doctor should be there to meet them."""
+        actor = await asyncio.to_thread(actor_for, self._session_id,
+                                        self.router.session.client_ip or None,
+                                        self.router.headers.user_agent or None)
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            await room_calls.admit(actor=actor, appointment_id=int(appointment_id))
+        except DomainError as exc:
+            return rx.toast.error(exc.message)
+        return rx.redirect(f"/appointments/{int(appointment_id)}/room")
 
     @rx.event
     def approve(self, appointment_id: str):

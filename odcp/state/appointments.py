@@ -8,9 +8,10 @@ import reflex as rx
 
 from odcp.db import session_scope
 from odcp.models.appointment import Appointment
+from odcp.models.base import utcnow
 from odcp.models.doctor import DoctorProfile
 from odcp.models.user import User
-from odcp.services import appointments, calendar_files
+from odcp.services import appointments, calendar_files, room_rules
 from odcp.services.errors import DomainError
 from odcp.state.session import SessionState
 
@@ -30,6 +31,8 @@ def _row(session, appt: Appointment, tz: ZoneInfo) -> dict[str, str]:
                       + (f": {appt.follow_up_note}" if appt.follow_up_note else ""))
         if appt.follow_up_after_days else "",
         "note": appt.cancel_reason or "",
+        "room": "" if room_rules.closed_reason(
+            session, appt, room_rules.find_room(session, appt.id), utcnow()) else "yes",
     }
 
 

@@ -6,6 +6,7 @@ Also serves rescheduling (?reschedule=ID) and booking a recommended follow-up
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,11 +15,14 @@ import reflex as rx
 
 from odcp.db import session_scope
 from odcp.models.user import User
-from odcp.services import appointments, booking, slots
+from odcp.services import appointments, booking, schedule_events, slots
 from odcp.services.errors import DomainError
+from odcp.state.live_tab import client_connected
 from odcp.state.session import SessionState
 
 DAYS_SHOWN = 7
+RECHECK_SECONDS = 60  # re-read anyway now and then: time passes, a signal may be lost
+WATCH_LIMIT_SECONDS = 4 * 60 * 60  # a forgotten tab stops listening after this
 
 
 @dataclass
@@ -31,6 +35,21 @@ class DaySlots:
 
 def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
+
+
+def _slot_days(session, *, doctor_id: int, viewer_zone: str, week: int, mode: str
+               ) -> list[DaySlots]:
+    """The doctor's free times for the week shown, grouped by the viewer's local day."""
+    tz = ZoneInfo(viewer_zone)
+    start = datetime.now(UTC) + timedelta(days=DAYS_SHOWN * week)
+    found = slots.open_slots(session, doctor_id=doctor_id, start=start,
+                             end=start + timedelta(days=DAYS_SHOWN), mode=mode or None)
+    days: dict[str, list[dict]] = {}
+    for slot in found:
+        local = slot.starts_at.astimezone(tz)
+        days.setdefault(local.strftime("%A %d %B"), []).append(
+            {"iso": slot.starts_at.isoformat(), "label": local.strftime("%H:%M")})
+    return [DaySlots(day=day, slots=times) for day, times in days.items()]
 
 
 class BookingState(SessionState):
@@ -48,17 +67,53 @@ class BookingState(SessionState):
     _doctor_id: int | None = None
     _appointment_id: int | None = None
 
+    _watch_run: int = 0
+
+    def _view(self) -> dict:
+        return {"doctor_id": self._doctor_id, "viewer_zone": self.viewer_zone,
+                "week": self.week, "mode": self.mode}
+
     def _fill_slots(self, session) -> None:
-        tz = ZoneInfo(self.viewer_zone)
-        start = datetime.now(UTC) + timedelta(days=DAYS_SHOWN * self.week)
-        found = slots.open_slots(session, doctor_id=self._doctor_id, start=start,
-                                 end=start + timedelta(days=DAYS_SHOWN), mode=self.mode or None)
-        days: dict[str, list[dict]] = {}
-        for slot in found:
-            local = slot.starts_at.astimezone(tz)
-            days.setdefault(local.strftime("%A %d %B"), []).append(
-                {"iso": slot.starts_at.isoformat(), "label": local.strftime("%H:%M")})
-        self.days = [DaySlots(day=day, slots=items) for day, items in days.items()]
+        self.days = _slot_days(session, **self._view())
+
+    def _show_fresh(self, days: list[DaySlots]) -> None:
+        """New free times from the watcher; a chosen time someone else took is let go."""
+        self.days = days
+        if self.chosen and not any(t["iso"] == self.chosen for d in days for t in d.slots):
+            self.chosen, self.chosen_label = "", ""
+            self.error = "The time you picked was just taken. Please choose another."
+
+    @rx.event(background=True)
+    async def watch_slots(self):
+        """While this tab shows the doctor's times, re-read them whenever they change
+        (schedule_events), so a slot someone else books disappears here at once."""
+        async with self:
+            run, doctor_id = self._watch_run, self._doctor_id
+            path, token = self.router.url.path, self.router.session.client_token
+        if doctor_id is None:
+            return
+        loop = asyncio.get_running_loop()
+        until = loop.time() + WATCH_LIMIT_SECONDS
+        async with schedule_events.watch(doctor_id) as signals:
+            while loop.time() < until:
+                await signals.get(timeout=RECHECK_SECONDS)
+                if not await client_connected(token):
+                    return
+                async with self:
+                    if run != self._watch_run or self.router.url.path != path:
+                        return
+                    view = self._view()
+                days = await asyncio.to_thread(self._read_days, view)
+                async with self:
+                    if run != self._watch_run:
+                        return
+                    if view == self._view():  # not changed by a click meanwhile
+                        self._show_fresh(days)
+
+    @staticmethod
+    def _read_days(view: dict) -> list[DaySlots]:
+        with session_scope() as session:
+            return _slot_days(session, **view)
 
     @rx.event
     def load(self):
@@ -82,7 +137,8 @@ class BookingState(SessionState):
             self.mode = self.modes[0] if self.modes else ""
             self.viewer_zone = actor.user.timezone
             self._fill_slots(session)
-        return None
+        self._watch_run += 1  # a watcher of an earlier visit stops
+        return BookingState.watch_slots
 
     @rx.event
     def set_mode(self, mode: str):

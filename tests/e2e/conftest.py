@@ -126,6 +126,8 @@ def _app_env(instance: Path, url: str, smtp_port: int) -> dict[str, str]:
         "PATH": f"{BUN_BIN}{os.pathsep}{env.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        # Calls in tests stay on loopback: the relay offers 127.0.0.1 only (DESIGN.md).
+        "ODCP_RTC_HOST_ADDRESSES": "127.0.0.1",
     })
     return env
 
@@ -207,7 +209,7 @@ def browser():
         b.close()
 
 
-def _watch(page) -> None:
+def watch_console(page) -> None:
     """Collect console errors and uncaught page errors on `page.console_errors`.
 
     A test that expects one (the 404 page's own document) adds a regex to
@@ -238,7 +240,7 @@ def new_page(browser, app_url):
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
-        _watch(page)
+        watch_console(page)
         pages.append(page)
         return page
 

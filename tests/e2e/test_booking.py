@@ -48,3 +48,36 @@ def test_book_reschedule_and_cancel(page):
     expect(page.get_by_text("Your appointment is cancelled.")).to_be_visible()
     expect(main.get_by_text("Nothing booked yet.")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_a_slot_taken_elsewhere_disappears_from_an_open_booking_page(page, new_page):
+    """Carlos has the doctor's times open while Alice books one: his page drops it at
+    once, without a reload, and he cannot pick it."""
+    watcher = new_page()
+    sign_in(watcher, "carlos@patients.example")
+    watcher.goto("/book?doctor=1")
+    wait_ready(watcher)
+    watcher_main = watcher.get_by_role("main")
+    watcher_main.get_by_role("button", name="Later").click()
+    expect(watcher_main.get_by_role("button", name="Earlier")).to_be_enabled()
+    watcher_slots = watcher_main.locator("button.slot")
+    expect(watcher_slots.first).to_be_visible()
+    first_time = watcher_slots.nth(0).inner_text()
+    watcher_slots.nth(0).click()  # Carlos is about to take the first time himself
+    expect(watcher_main.get_by_text("You chose")).to_be_visible()
+
+    sign_in(page, "alice@patients.example")
+    page.goto("/book?doctor=1")
+    wait_ready(page)
+    main = page.get_by_role("main")
+    main.get_by_role("button", name="Later").click()
+    expect(main.get_by_role("button", name="Earlier")).to_be_enabled()
+    expect(main.locator("button.slot").first).to_be_visible()
+    main.locator("button.slot").nth(0).click()
+    main.get_by_role("button", name="Confirm booking").click()
+    page.wait_for_url("**/appointments")
+
+    expect(watcher_main.get_by_text("The time you picked was just taken")).to_be_visible()
+    expect(watcher_main.get_by_text("You chose")).to_have_count(0)
+    expect(watcher_slots.first).not_to_have_text(first_time)
+    assert watcher.console_errors == []
