@@ -7,6 +7,7 @@ folder, migrated and seeded with the demo clinic, exactly as `make run` does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 BUN_BIN = ROOT / "tools" / "bun" / "node_modules" / ".bin"
@@ -90,9 +92,10 @@ class Mailbox:
         return found.group(0)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
-    """A real SMTP server on loopback that the app delivers its mail to."""
+    """A real SMTP server on loopback that the app delivers its mail to; one per test
+    module, like the app, so a module never reads another module's mail."""
     from aiosmtpd.controller import Controller
 
     box = Mailbox()
@@ -230,14 +233,18 @@ def unexpected_errors(page) -> list[str]:
             if not any(re.search(rx, e) for rx in page.allowed_errors)]
 
 
-@pytest.fixture
-def new_page(browser, app_url):
-    """Factory for pages in fresh contexts (own cookies), each watched for errors."""
+@contextlib.contextmanager
+def page_factory(browser, app_url: str, *, timeout_ms: int = 15_000,
+                 init_script: str | None = None) -> Iterator[Callable[..., object]]:
+    """Make pages in fresh contexts (own cookies), each watched for errors; on exit close
+    them and fail the test if any page logged an unexpected error."""
     contexts, pages = [], []
 
     def make(**context_args):
         context = browser.new_context(base_url=app_url, **context_args)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(timeout_ms)
+        if init_script:
+            context.add_init_script(init_script)
         contexts.append(context)
         page = context.new_page()
         watch_console(page)
@@ -250,6 +257,13 @@ def new_page(browser, app_url):
     errors = [e for p in pages for e in unexpected_errors(p)]
     if errors:
         pytest.fail("console or page errors:\n" + "\n".join(errors))
+
+
+@pytest.fixture
+def new_page(browser, app_url):
+    """Factory for pages in fresh contexts (own cookies), each watched for errors."""
+    with page_factory(browser, app_url) as make:
+        yield make
 
 
 @pytest.fixture
@@ -278,13 +292,16 @@ def path_is(path: str) -> re.Pattern[str]:
 
 
 def labelled(scope, label: str):
-    """The one input whose accessible name is `label` (a <label for=...> pointing at it)."""
+    """The one input whose accessible name is `label` (a <label for=...> pointing at it),
+    waiting for it to render."""
     field = scope.get_by_label(label, exact=True)
-    if field.count() != 1:
+    try:
+        expect(field).to_have_count(1)
+    except AssertionError:
         labels = scope.locator("label").all_inner_texts()
         raise AssertionError(
             f"{field.count()} inputs labelled {label!r}; labels on the page: {labels} "
-            f"(a <label> without for= does not name its input)")
+            f"(a <label> without for= does not name its input)") from None
     return field
 
 

@@ -22,12 +22,11 @@ from tests.e2e.conftest import (
     CHROMIUM_ARGS,
     DEMO_PASSWORD,
     PATIENT_EMAIL,
+    page_factory,
     path_is,
     screenshot,
     sign_in,
-    unexpected_errors,
     wait_ready,
-    watch_console,
 )
 
 DOCTOR_EMAIL = "amara.okafor@doctors.example"  # doctor 1, America/New_York, every mode
@@ -74,26 +73,14 @@ def media_browser(browser):
 
 @pytest.fixture
 def call_page(media_browser, app_url):
-    contexts, pages = [], []
+    """Pages allowed to use the (fake) camera and microphone, peers kept for getStats()."""
+    with page_factory(media_browser, app_url, timeout_ms=20_000,
+                      init_script=KEEP_PEERS) as make:
+        def call(width: int = 1280, height: int = 900):
+            return make(viewport={"width": width, "height": height},
+                        permissions=["camera", "microphone"])
 
-    def make(width: int = 1280, height: int = 900):
-        context = media_browser.new_context(base_url=app_url,
-                                            viewport={"width": width, "height": height},
-                                            permissions=["camera", "microphone"])
-        context.set_default_timeout(20_000)
-        context.add_init_script(KEEP_PEERS)
-        contexts.append(context)
-        page = context.new_page()
-        watch_console(page)
-        pages.append(page)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    errors = [e for p in pages for e in unexpected_errors(p)]
-    if errors:
-        pytest.fail("console or page errors:\n" + "\n".join(errors))
+        yield call
 
 
 def _token(client: httpx.Client, email: str) -> dict[str, str]:
