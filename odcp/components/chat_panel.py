@@ -83,8 +83,10 @@ def _conversation() -> rx.Component:
 
 
 def _wide_only(label: str) -> rx.Component:
-    """A button's word, hidden on a phone so the message box keeps its room."""
-    return rx.text(label, display=rx.breakpoints(initial="none", sm="inline"))
+    """A button's word, hidden where the panel is narrow (a phone, or the column beside the
+    video from 1280 px on) so the message box keeps its room; the icon and the
+    aria-label stay."""
+    return rx.text(label, display=rx.breakpoints(initial="none", sm="inline", lg="none"))
 
 
 def _composer() -> rx.Component:

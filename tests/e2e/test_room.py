@@ -215,6 +215,38 @@ def test_a_video_consultation(app_url, open_now, call_page):
         "completed")
 
 
+VIDEO_TRACKS = """() => {
+  const pc = window.__peers.filter((p) => p.connectionState === 'connected').pop();
+  const sent = pc.getSenders().filter((s) => s.track && s.track.kind === 'video').length;
+  const got = pc.getReceivers().filter((r) => r.track && r.track.kind === 'video'
+                                       && r.track.readyState === 'live').length;
+  return [sent, got, document.querySelectorAll('video').length];
+}"""
+
+
+def test_an_audio_consultation_carries_voice_and_no_video(app_url, open_now, call_page):
+    appt = _book(app_url, "dana@patients.example", "audio")
+    room = f"/appointments/{appt}/room"
+    patient = call_page()
+    sign_in(patient, "dana@patients.example")
+    patient.goto(room)
+    wait_ready(patient)
+    _state(patient, "waiting")
+    expect(patient.locator(".device-microphone")).to_have_attribute("data-ok", "yes")
+
+    doctor = call_page()
+    sign_in(doctor, DOCTOR_EMAIL)
+    doctor.goto(room)
+    wait_ready(doctor)
+    doctor.get_by_role("button", name="Admit").click()
+    _state(doctor, "connected")
+    _state(patient, "connected")
+    assert doctor.evaluate(AUDIO_ENERGY_GROWTH) > 0  # Dana's voice (the fake beep) arrives
+    assert patient.evaluate(AUDIO_ENERGY_GROWTH) > 0
+    for side in (doctor, patient):
+        assert side.evaluate(VIDEO_TRACKS) == [0, 0, 0]  # no camera asked, none sent
+
+
 def test_a_chat_appointment_has_no_media(app_url, open_now, call_page):
     appt = _book(app_url, "carlos@patients.example", "chat")
     page = call_page()
