@@ -247,6 +247,37 @@ def test_an_audio_consultation_carries_voice_and_no_video(app_url, open_now, cal
         assert side.evaluate(VIDEO_TRACKS) == [0, 0, 0]  # no camera asked, none sent
 
 
+def test_a_patient_whose_tab_dies_comes_back_without_a_second_admission(app_url, open_now,
+                                                                        call_page):
+    appt = _book(app_url, "carlos@patients.example", "video")
+    room = f"/appointments/{appt}/room"
+    patient = call_page()
+    sign_in(patient, "carlos@patients.example")
+    patient.goto(room)
+    wait_ready(patient)
+    doctor = call_page()
+    sign_in(doctor, DOCTOR_EMAIL)
+    doctor.goto(room)
+    wait_ready(doctor)
+    doctor.get_by_role("button", name="Admit").click()
+    _state(patient, "connected")
+    _state(doctor, "connected")
+
+    patient.context.close()  # the tab (and its peer connection) is gone without a goodbye
+    expect(doctor.locator(".other-status")).to_have_attribute(
+        "data-state", re.compile("reconnecting|left"), timeout=45_000)
+
+    back = call_page()
+    sign_in(back, "carlos@patients.example")
+    back.goto(room)
+    wait_ready(back)
+    expect(back.locator(".waiting-room")).to_have_count(0)  # admitted once is enough
+    _state(back, "connected")
+    _state(doctor, "connected")
+    _decodes_video(doctor)
+    _decodes_video(back)
+
+
 def test_a_chat_appointment_has_no_media(app_url, open_now, call_page):
     appt = _book(app_url, "carlos@patients.example", "chat")
     page = call_page()
