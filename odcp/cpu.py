@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import os
 import threading
@@ -35,6 +36,9 @@ _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="
 
 
 async def run_cpu_bound(fn: Callable[..., T], *args, **kwargs) -> T:
-    """Run `fn` on the CPU pool without blocking the event loop."""
+    """Run `fn` on the CPU pool without blocking the event loop, with the caller's context
+    variables (as `asyncio.to_thread` does), so e.g. request-scoped values stay visible."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_POOL, functools.partial(fn, *args, **kwargs))
+    context = contextvars.copy_context()
+    return await loop.run_in_executor(
+        _POOL, functools.partial(context.run, fn, *args, **kwargs))

@@ -76,13 +76,15 @@ def _media_column() -> rx.Component:
 
 
 def _room() -> rx.Component:
+    """The media column beside the chat while the room is open for a call; the chat alone
+    otherwise. The chat panel is placed once, so it stays mounted (and its live task and
+    the user's presence with it) when the call starts or ends."""
     live = R.is_open & (R.media.length() > 0)
-    return rx.cond(
-        live,
-        rx.grid(_media_column(), chat_panel(), width="100%", gap="1.5rem",
-                grid_template_columns=rx.breakpoints(initial="minmax(0, 1fr)",
-                                                     lg="minmax(0, 2fr) minmax(0, 1fr)")),
-        chat_panel(),
+    return rx.grid(
+        rx.cond(live, _media_column()), chat_panel(), width="100%", gap="1.5rem",
+        grid_template_columns=rx.breakpoints(
+            initial="minmax(0, 1fr)",
+            lg=rx.cond(live, "minmax(0, 2fr) minmax(0, 1fr)", "minmax(0, 1fr)")),
     )
 
 

@@ -177,8 +177,8 @@ class RoomChatState(SessionState):
 
     @rx.event
     def resume(self):
-        """The panel (re)appeared: the room page re-mounts it when its layout changes
-        (e.g. as a call starts), which ran `close`; follow the live events again."""
+        """The panel (re)appeared after `close` ran (a client-side navigation back to the
+        room, or a layout that re-mounts it): follow the live events again."""
         seat = self._seat
         if (seat is None or seat.part == "admin" or self._live_generation == self._generation
                 or appointment_id_from(self.router.url.path, 2) != seat.appointment_id):
