@@ -22,8 +22,8 @@ def prescription_card(card: dict, download: Callable[[str], rx.event.EventSpec],
             rx.vstack(
                 rx.text("Issued ", card["issued"], " by ", card["doctor"], weight="bold"),
                 rx.text("Valid until ", card["valid_until"], size="2", color_scheme="gray"),
-                spacing="0"),
-            rx.spacer(), status_badge(card), width="100%", align="start", wrap="wrap"),
+                spacing="0", flex="1", min_width="0"),
+            status_badge(card), width="100%", align="start", spacing="3"),
         rx.text(card["medications"], size="2", white_space="pre-line",
                 class_name="prescription-medications"),
         rx.cond(card["instructions"] != "",
@@ -33,6 +33,6 @@ def prescription_card(card: dict, download: Callable[[str], rx.event.EventSpec],
         rx.hstack(
             rx.button(rx.icon("download", size=14), "Download PDF", size="2", variant="soft",
                       on_click=download(card["id"])),
-            *extra, spacing="2", wrap="wrap"),
+            *extra, spacing="2", wrap="wrap", align="center"),
         spacing="2", width="100%",
     ), class_name="prescription", width="100%")

@@ -11,6 +11,12 @@ from odcp.services.accounts import LANGUAGES
 from odcp.state.account import AccountState
 
 LANGUAGE_NAMES = sorted(LANGUAGES.items(), key=lambda item: item[1])
+# Like the other native selects (medical profile, records): a border and theme colours, so
+# it reads as a field in light and dark mode.
+_SELECT_STYLE = {"height": "var(--space-7)", "padding": "0 0.6rem", "width": "100%",
+                 "border_radius": "var(--radius-2)", "border": "1px solid var(--gray-a7)",
+                 "background_color": "var(--color-surface)", "color": "var(--gray-12)",
+                 "font_size": "var(--font-size-3)"}
 
 
 def _session_row(s: dict) -> rx.Component:
@@ -22,6 +28,7 @@ def _session_row(s: dict) -> rx.Component:
         rx.table.cell(s["since"]),
         rx.table.cell(s["last_seen"]),
         rx.table.cell(rx.button("Sign out", size="1", variant="soft", color_scheme="red",
+                                white_space="nowrap",
                                 on_click=AccountState.revoke(s["id"]))),
     )
 
@@ -79,7 +86,7 @@ def _profile_form() -> rx.Component:
             rx.el.label(rx.text("Language", size="2", weight="medium"), html_for="language"),
             rx.el.select(*[rx.el.option(name, value=code) for code, name in LANGUAGE_NAMES],
                          id="language", name="language", default_value=AccountState.language,
-                         style={"padding": "0.4rem", "border_radius": "6px"}),
+                         style=_SELECT_STYLE),
             rx.button("Save details", type="submit"),
             spacing="3", width="100%", max_width="26rem",
         ),

@@ -32,6 +32,10 @@ def admin_audit() -> rx.Component:
     headers = ("When", "Who", "Action", "Record", "Outcome", "From")
     return page(
         rx.heading("Audit log", size="7", as_="h1", margin_bottom="1rem"),
+        rx.text("Every sign-in, every change and every read of someone's medical data, "
+                "newest first, in your time zone. Filter by the start of an action (auth., "
+                "appointment.) or by the kind of record (user, appointment).",
+                color_scheme="gray", margin_bottom="1rem"),
         error_callout(AdminAuditState.error),
         rx.cond(AdminAuditState.error == "", rx.vstack(
             _filters(),

@@ -87,6 +87,9 @@ def _waiting_room() -> rx.Component:
 def _time_off() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading("Time off", size="4", as_="h2"),
+        rx.text("Block a holiday or an absence: patients cannot book these times. Times in ",
+                G.zone, ". Appointments already booked then stay booked; "
+                "cancel them above if you cannot keep them.", size="2", color_scheme="gray"),
         rx.form(rx.hstack(
             rx.vstack(rx.el.label(rx.text("From", size="2"), html_for="off-starts"),
                       rx.input(id="off-starts", name="starts", type="datetime-local",
@@ -113,8 +116,9 @@ def agenda() -> rx.Component:
         rx.text("Times in ", rx.text.strong(G.zone), ".", size="2", color_scheme="gray"),
         error_callout(G.error),
         _waiting_room(),
-        rx.cond(G.days.length() == 0, rx.text("No appointments in the next seven days.",
-                                              color_scheme="gray")),
+        rx.cond(G.days.length() == 0, rx.text(
+            "No appointments in the next seven days. Patients book the open times set on ",
+            rx.link("Availability", href="/doctor/availability"), ".", color_scheme="gray")),
         rx.foreach(G.days, lambda d: rx.vstack(
             rx.heading(d.day, size="4", as_="h2"),
             rx.foreach(d.rows, _item), spacing="2", width="100%")),

@@ -30,14 +30,21 @@ def _day(day) -> rx.Component:
 def _picker() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.select(B.modes, value=B.mode, on_change=B.set_mode, aria_label="Consultation"),
+            rx.el.label(rx.text("Consultation type", size="2", weight="medium"),
+                        html_for="booking-mode"),
+            rx.select.root(
+                rx.select.trigger(id="booking-mode", text_transform="capitalize"),
+                rx.select.content(rx.foreach(B.modes, lambda m: rx.select.item(
+                    m, value=m, text_transform="capitalize"))),
+                value=B.mode, on_change=B.set_mode),
             rx.spacer(),
             rx.button("Earlier", variant="soft", on_click=B.shift_week(-1),
                       disabled=B.week == 0),
             rx.button("Later", variant="soft", on_click=B.shift_week(1)),
             width="100%", align="center", wrap="wrap", spacing="2",
         ),
-        rx.text("Times are shown in ", rx.text.strong(B.viewer_zone),
+        rx.text("Pick a free time, then press Confirm booking. ", "Times are shown in ",
+                rx.text.strong(B.viewer_zone),
                 " (your time zone; the doctor works in ", B.doctor_zone, ").", size="2",
                 color_scheme="gray"),
         rx.cond(B.days.length() == 0,

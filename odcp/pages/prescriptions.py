@@ -19,10 +19,12 @@ def prescriptions_page() -> rx.Component:
                 "its code lets them check it is genuine.", size="2", color_scheme="gray"),
         error_callout(S.error),
         rx.cond(S.cards.length() == 0,
-                rx.text("No prescriptions yet.", color_scheme="gray"),
+                rx.text("No prescriptions yet. When a doctor prescribes for you after a "
+                        "consultation, it appears here with a PDF to show at a pharmacy.",
+                        color_scheme="gray"),
                 rx.vstack(rx.foreach(S.cards, lambda card: prescription_card(
                     card, S.download_pdf,
-                    rx.link(rx.button("Visit summary", size="2", variant="ghost"),
+                    rx.link(rx.button("Visit summary", size="2", variant="outline"),
                             href="/appointments/" + card["appointment_id"] + "/summary"))),
                     spacing="3", width="100%")),
         spacing="4", width="100%", max_width="48rem"))

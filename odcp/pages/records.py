@@ -144,7 +144,9 @@ def records() -> rx.Component:
         rx.flex(rx.heading("Your health record", size="7", as_="h1"), rx.spacer(),
                 rx.cond(S.is_patient, rx.button(
                     rx.icon("file-json", size=16), "Download my record (FHIR)", variant="soft",
-                    on_click=S.download_fhir, id="download-fhir")),
+                    on_click=S.download_fhir, id="download-fhir",
+                    title="Your whole record as one FHIR file, the standard format other "
+                          "clinics and health apps can import.")),
                 wrap="wrap", gap="3", align="center", width="100%"),
         rx.text("Your reports are encrypted. Only you and doctors you have an appointment "
                 "with can open them, and every time someone else does, you see it here.",

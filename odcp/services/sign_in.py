@@ -82,3 +82,13 @@ def finish(session: Session, *, challenge: str, code: str, actor: Actor, kind: s
         raise Invalid(mfa.BAD_CODE, field="code")
     issued = auth.start_session(session, user=user, actor=actor, kind=kind)
     return Outcome(issued=issued, recovery_codes=codes)
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """`target` if it is a path on this site, else `default`: where to go after signing in
+    or out. Why so strict: a `next` that is another site ("//evil.example", "/\\evil",
+    "https://...") would turn the sign-in page into an open redirect for phishing."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)):
+        return default
+    return target

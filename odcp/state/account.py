@@ -61,7 +61,7 @@ class AccountState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             self._fill(actor.user, session)
 
     @rx.event

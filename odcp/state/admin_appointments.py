@@ -116,7 +116,7 @@ class AdminAppointmentsState(PagingMixin, RowDialogMixin, SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 names = appointments_admin.doctor_names(session, actor=actor)
             except DomainError as exc:

@@ -38,7 +38,7 @@ class AdminPolicyState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 policy = clinic_policy.read(session, actor=actor)
             except DomainError as exc:

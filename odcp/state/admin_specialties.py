@@ -54,7 +54,7 @@ class AdminSpecialtiesState(SessionState):
     def load(self):
         with session_scope() as session:
             if self.actor(session).user is None:
-                return rx.redirect("/login")
+                return self.to_login()
         self.dialog = ""
         self._refresh()
         return None

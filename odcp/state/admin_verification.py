@@ -91,7 +91,7 @@ class AdminVerificationState(SessionState):
     def load(self):
         with session_scope() as session:
             if self.actor(session).user is None:
-                return rx.redirect("/login")
+                return self.to_login()
         self._selected_id, self.dialog = None, ""
         self._refresh()
         return None

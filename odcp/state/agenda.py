@@ -90,7 +90,7 @@ class AgendaState(SessionState):
     def load(self):
         with session_scope() as session:
             if self.actor(session).user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 self._fill(session)
                 self.error = ""
@@ -129,7 +129,7 @@ class AgendaState(SessionState):
                                         self.router.session.client_ip or None,
                                         self.router.headers.user_agent or None)
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         try:
             await room_calls.admit(actor=actor, appointment_id=int(appointment_id))
         except DomainError as exc:

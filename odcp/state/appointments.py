@@ -52,7 +52,7 @@ class AppointmentsState(SessionState):
     def load(self):
         with session_scope() as session:
             if self.actor(session).user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             self._fill(session)
         return None
 

@@ -81,6 +81,10 @@ class SignInState(SessionState):
     def password_changed(self) -> bool:
         return self.router.url.query_parameters.get("changed", "") == "1"
 
+    def _next(self) -> str:
+        """Where the user was going when sign-in was asked for (`/login?next=`)."""
+        return sign_in.local_path(self.router.url.query_parameters.get("next"), "/account")
+
     def _actor(self) -> Actor:
         return Actor(ip=self.router.session.client_ip or None,
                      user_agent=self.router.headers.user_agent or None)
@@ -100,7 +104,7 @@ class SignInState(SessionState):
             return
         self.busy = False
         if outcome.issued is not None:
-            yield _handoff(auth.browser_ticket(outcome.issued.session))
+            yield _handoff(auth.browser_ticket(outcome.issued.session), self._next())
             return
         self.stage, self._challenge = outcome.stage or "verify", outcome.challenge or ""
 
@@ -119,13 +123,13 @@ class SignInState(SessionState):
             self.recovery_codes = outcome.recovery_codes
             self._pending_session_id = outcome.issued.session.id
             return
-        yield _handoff(auth.browser_ticket(outcome.issued.session))
+        yield _handoff(auth.browser_ticket(outcome.issued.session), self._next())
 
     @rx.event
     async def continue_after_codes(self):
         ticket = await run_cpu_bound(_ticket, self._pending_session_id)
         self.recovery_codes, self._pending_session_id = [], ""
-        return _handoff(ticket)
+        return _handoff(ticket, self._next())
 
 
 class RegisterState(SessionState):

@@ -144,7 +144,7 @@ class AvailabilityState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 self._fill(session)
             except DomainError as exc:

@@ -126,7 +126,7 @@ class BookingState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 profile = booking.bookable_doctor(session, self._doctor_id or 0)
             except DomainError as exc:

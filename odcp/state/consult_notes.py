@@ -31,13 +31,17 @@ def appointment_id_from(path: str, position: int) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+ZONED = "%a %d %b %Y, %H:%M %Z"  # 'Mon 24 Nov 2026, 09:00 CET': the zone is named
+
+
 def local(when: datetime | None, zone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     return when.astimezone(ZoneInfo(zone)).strftime(fmt) if when else ""
 
 
 def visit_line(session: Session, appt: Appointment, other: User, zone: str) -> str:
-    """'Alice Patient · Mon 24 Nov 2026, 09:00 · video · confirmed' in the viewer's zone."""
-    return (f"{other.full_name} · {local(appt.starts_at, zone)} · {appt.mode} · "
+    """'Alice Patient · Mon 24 Nov 2026, 09:00 CET · video · confirmed' in the viewer's
+    zone."""
+    return (f"{other.full_name} · {local(appt.starts_at, zone, ZONED)} · {appt.mode} · "
             f"{str(appt.status).replace('_', ' ')}")
 
 
@@ -64,7 +68,8 @@ class ConsultNotesState(SessionState):
         self.signed_line = (f"Signed by {view.signed_by_name} on "
                             f"{local(view.signed_at, self.zone)} ({self.zone})"
                             if view.signed else "")
-        self.addenda = [{"when": local(a.created_at, self.zone), "author": a.author_name,
+        self.addenda = [{"when": local(a.created_at, self.zone, ZONED),
+                         "author": a.author_name,
                          "text": a.text} for a in view.addenda]
 
     @rx.event
@@ -74,7 +79,7 @@ class ConsultNotesState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             self.zone = actor.user.timezone
             try:
                 appt, part = appointments.get_for(session, actor=actor,

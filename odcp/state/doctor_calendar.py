@@ -164,7 +164,7 @@ class DoctorCalendarState(SessionState):
     def _show(self, monday: date | None):
         with session_scope() as session:
             if self.actor(session).user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 self._fill(session, monday)
                 self.error = ""

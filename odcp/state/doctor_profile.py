@@ -83,7 +83,7 @@ class DoctorProfileState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 profile = doctor_profiles.my_profile(session, actor=actor)
             except DomainError as exc:

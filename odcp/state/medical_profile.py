@@ -80,7 +80,7 @@ class MedicalProfileState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 profile = medical_profile.get_own(session, actor=actor)
             except DomainError as exc:
@@ -94,7 +94,7 @@ class MedicalProfileState(SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 log = medical_profile.access_log(session, actor=actor)
             except DomainError as exc:

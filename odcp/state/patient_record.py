@@ -41,7 +41,7 @@ class PatientRecordState(RecordTimelineMixin, SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             if self._patient_id is None:
                 self.error = "No such patient."
                 return None

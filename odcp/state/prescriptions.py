@@ -24,7 +24,7 @@ class PatientPrescriptionsState(PrescriptionPdfMixin, SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             try:
                 self.cards = [card_of(v, actor.user.timezone) for v in
                               prescriptions.list_for_patient(session, actor=actor)]

@@ -135,7 +135,7 @@ class RecordsState(RecordTimelineMixin, SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
         self.report_date = self.report_date or datetime.now(
             ZoneInfo(actor.user.timezone)).date().isoformat()
         try:

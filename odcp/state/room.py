@@ -112,7 +112,7 @@ class RoomState(RoomMediaMixin, SessionState):
         self._appointment_id = appointment_id_from(self.router.url.path, 2) or 0
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         self._zone = actor.user.timezone or "UTC"
         try:
             self._show(await self._enter(actor))
@@ -163,7 +163,7 @@ class RoomState(RoomMediaMixin, SessionState):
     async def admit(self):
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         try:
             self._show(await room_calls.admit(actor=actor,
                                               appointment_id=self._appointment_id))
@@ -176,7 +176,7 @@ class RoomState(RoomMediaMixin, SessionState):
         """Leave the call (or the waiting room); Rejoin brings the user back."""
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         self.left, self.connect = True, False
         self._stop_polling()
         try:
@@ -192,7 +192,7 @@ class RoomState(RoomMediaMixin, SessionState):
         """Come back after leaving or a dropped connection: a new peer connection."""
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         self.left = False
         self._new_attempt()
         try:
@@ -206,7 +206,7 @@ class RoomState(RoomMediaMixin, SessionState):
         """The doctor ends and confirms (the dialog): the appointment is completed."""
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         try:
             await room_calls.end(actor=actor, appointment_id=self._appointment_id,
                                  confirm=True)

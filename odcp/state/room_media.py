@@ -87,7 +87,7 @@ class RoomMediaMixin(rx.State, mixin=True):
             return None
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         try:
             answer = await room_calls.offer(actor=actor, appointment_id=self._appointment_id,
                                             sdp=str(sdp), sdp_type="offer")
@@ -120,7 +120,7 @@ class RoomMediaMixin(rx.State, mixin=True):
         self.audio_muted, self.video_off = audio_muted, video_off
         actor = await self._actor()
         if actor is None:
-            return rx.redirect("/login")
+            return self.to_login()
         try:
             view = await room_calls.set_media_state(
                 actor=actor, appointment_id=self._appointment_id, audio_muted=audio_muted,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from http.cookies import SimpleCookie
+from urllib.parse import quote
 
 import reflex as rx
 from sqlmodel import Session
@@ -81,6 +82,13 @@ class SessionState(rx.State):
         jar = SimpleCookie()
         jar.load(self.router.headers.cookie or "")
         return jar[COOKIE].value if COOKIE in jar else ""
+
+    def to_login(self) -> rx.event.EventSpec:
+        """To the sign-in page; once signed in the user comes back to this page (the
+        booking of the doctor they chose, the room link from their mail...)."""
+        url = self.router.url
+        here = url.path + (f"?{url.query}" if url.query else "")
+        return rx.redirect("/login?next=" + quote(here, safe="/"))
 
     def actor(self, session: Session) -> Actor:
         """The acting user, re-checked against the DB (revoked sessions sign out here)."""

@@ -10,7 +10,7 @@ from odcp.models.doctor import DoctorProfile
 from odcp.models.user import User
 from odcp.services import appointments, notes, prescriptions
 from odcp.services.errors import DomainError
-from odcp.state.consult_notes import appointment_id_from, local, visit_line
+from odcp.state.consult_notes import ZONED, appointment_id_from, local, visit_line
 from odcp.state.prescription_editor import PrescriptionPdfMixin, card_of
 from odcp.state.session import SessionState
 
@@ -35,7 +35,7 @@ class VisitSummaryState(PrescriptionPdfMixin, SessionState):
         with session_scope() as session:
             actor = self.actor(session)
             if actor.user is None:
-                return rx.redirect("/login")
+                return self.to_login()
             zone = actor.user.timezone
             try:
                 appt, _ = appointments.get_for(session, actor=actor,
@@ -58,7 +58,7 @@ class VisitSummaryState(PrescriptionPdfMixin, SessionState):
         self.sections = [{"label": LABELS[k], "text": v or "—"}
                          for k, v in view.sections.items()]
         self.signed_line = (f"Signed by {view.signed_by_name} on "
-                            f"{local(view.signed_at, zone)}" if view.signed else "Draft")
-        self.addenda = [{"when": local(a.created_at, zone), "author": a.author_name,
+                            f"{local(view.signed_at, zone, ZONED)}" if view.signed else "Draft")
+        self.addenda = [{"when": local(a.created_at, zone, ZONED), "author": a.author_name,
                          "text": a.text} for a in view.addenda]
         return None

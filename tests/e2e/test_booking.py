@@ -1,8 +1,10 @@
 """A patient books, reschedules and cancels a consultation in the browser."""
 
+import re
+
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in, wait_ready
+from tests.e2e.conftest import DEMO_PASSWORD, labelled, sign_in, wait_ready
 
 
 def test_book_reschedule_and_cancel(page):
@@ -81,3 +83,17 @@ def test_a_slot_taken_elsewhere_disappears_from_an_open_booking_page(page, new_p
     expect(watcher_main.get_by_text("You chose")).to_have_count(0)
     expect(watcher_slots.first).not_to_have_text(first_time)
     assert watcher.console_errors == []
+
+
+def test_a_visitor_who_signs_in_to_book_comes_back_to_that_doctor(page):
+    page.goto("/book?doctor=1")  # e.g. "Book an appointment" on a doctor's public page
+    expect(page).to_have_url(re.compile(r"/login\?next=/book"))
+    wait_ready(page)
+    form = page.get_by_role("main")
+    labelled(form, "Email").fill("dana@patients.example")
+    labelled(form, "Password").fill(DEMO_PASSWORD)
+    form.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/book/?\?doctor=1$"), timeout=20_000)
+    wait_ready(page)
+    expect(page.get_by_role("main").get_by_text("Dr. Amara Okafor")).to_be_visible()
+    assert page.console_errors == []

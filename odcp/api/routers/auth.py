@@ -131,8 +131,8 @@ def browser_session(ticket: str, session: DB, next: str = "/") -> RedirectRespon
         token = auth.redeem_browser_ticket(session, ticket=ticket)
     except NotAuthenticated:
         return RedirectResponse(settings.public_url + "/login?expired=1", status_code=303)
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(settings.public_url + target, status_code=303)
+    response = RedirectResponse(settings.public_url + sign_in.local_path(next),
+                                status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", path="/",
                         secure=settings.public_url.startswith("https"),
                         max_age=settings.refresh_token_days * 86400)
@@ -142,7 +142,7 @@ def browser_session(ticket: str, session: DB, next: str = "/") -> RedirectRespon
 @router.get("/browser/signed-out", include_in_schema=False)
 def browser_signed_out(next: str = "/") -> RedirectResponse:
     """Drop the cookie after the page has revoked its session."""
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(get_settings().public_url + target, status_code=303)
+    response = RedirectResponse(get_settings().public_url + sign_in.local_path(next),
+                                status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
