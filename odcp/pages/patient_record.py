@@ -21,6 +21,25 @@ def _documents() -> rx.Component:
         spacing="3", width="100%")
 
 
+def _summary_line(line: dict) -> rx.Component:
+    return rx.data_list.item(
+        rx.data_list.label(line["topic"], min_width="11rem"),
+        rx.data_list.value(rx.text(line["text"], weight=rx.cond(line["warn"] != "", "bold",
+                                                                "regular"),
+                                   color_scheme=rx.cond(line["warn"] != "", "red", "gray"),
+                                   high_contrast=True)))
+
+
+def _health_summary() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading("Health summary", size="4", as_="h2"),
+        rx.text("From the patient's own medical profile.", size="1", color_scheme="gray"),
+        rx.data_list.root(rx.foreach(S.health_summary, _summary_line),
+                          orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+                          size="2", class_name="health-summary"),
+        spacing="2", width="100%"), width="100%")
+
+
 def _record() -> rx.Component:
     return rx.vstack(
         rx.flex(rx.heading(S.patient_name, "'s record", size="7", as_="h1"), rx.spacer(),
@@ -29,6 +48,7 @@ def _record() -> rx.Component:
                 wrap="wrap", gap="3", align="center", width="100%"),
         rx.callout("The patient can see each time you open their record or a document.",
                    icon="eye", size="1", width="100%"),
+        _health_summary(),
         _documents(),
         rx.heading("Medical history", size="4", as_="h2", margin_top="0.5rem"),
         timeline_section(S.entries, S.entry_filter, S.set_entry_filter,

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
 from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    DEMO_PASSWORD,
     PATIENT_EMAIL,
     book_through_api,
     labelled,
@@ -64,6 +66,9 @@ def _doctor_opens(doctor) -> None:
     wait_ready(doctor)
     main = doctor.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_have_text("Alice Patient's record")
+    summary = main.locator(".health-summary")
+    expect(summary).to_contain_text("Penicillin (severe: hives)")
+    expect(summary).to_contain_text("Metformin 500 mg")
     expect(main.locator(".timeline-entry").filter(has_text=TITLE)).to_have_count(1)
     expect(main.locator(".timeline-entry").filter(
         has_text=f"Video consultation with {DOCTOR_NAME}").first).to_be_visible()
@@ -104,8 +109,21 @@ def _patient_sees_the_access(patient) -> None:
     assert {"Patient", "Practitioner", "Appointment", "DocumentReference"} <= kinds
 
 
+def _alice_fills_her_profile(app_url: str) -> None:
+    with httpx.Client(base_url=app_url, timeout=20) as api:
+        token = api.post("/api/v1/auth/login", json={
+            "email": PATIENT_EMAIL, "password": DEMO_PASSWORD}).json()["access_token"]
+        saved = api.put("/api/v1/me/medical-profile", headers={
+            "Authorization": f"Bearer {token}"}, json={
+            "allergies": [{"substance": "Penicillin", "severity": "severe",
+                           "reaction": "hives"}],
+            "medications": [{"name": "Metformin", "dose": "500 mg"}]})
+        assert saved.status_code == 200, saved.text
+
+
 def test_patient_uploads_doctor_opens_patient_sees_access(app_url, new_page):
     book_through_api(app_url, days=1)  # Alice books doctor 2, who then treats her
+    _alice_fills_her_profile(app_url)
     patient = new_page(viewport={"width": 1280, "height": 900})
     _patient_uploads(patient)
     _doctor_opens(new_page(viewport={"width": 1280, "height": 900}))
