@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from odcp.api.body_limit import BodyLimit
 from odcp.api.errors import install_error_handlers
 from odcp.api.mail_delivery import DeliverMailAfterResponse
 from odcp.api.routers import (
@@ -44,6 +45,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     api.add_middleware(DeliverMailAfterResponse)
+    api.add_middleware(BodyLimit)  # outermost: before anything reads the body
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (health, auth, mfa, account, audit, admin_users, medical_profile, doctors,
                    appointments, doctor_profile, verification, specialties, availability):

@@ -5,8 +5,8 @@ or a doctor who treats them (odcp.services.care); nobody else, administrators in
 Every read by someone else, allowed or refused, is an audit entry in the caller's
 transaction; a refusal is committed before Forbidden is raised, since callers roll back on
 errors. The patient's access list is read from those same audit entries (plus the
-medical profile's and the clinic's audited administrator reads of notes and
-prescriptions), so there is one log and no second bookkeeping to drift from it.
+medical profile's and the clinic's audited administrator reads of notes, prescriptions
+and consultation chats), so there is one log and no second bookkeeping to drift from it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ DOCUMENT_READ = "patient_document.read"
 PROFILE_READ = "medical_profile.read"
 # What each audited read is called on the patient's access list.
 _LABELS = {PROFILE_READ: "Medical profile", "consultation_note.read": "Consultation notes",
-           "prescription.read": "Prescription", "prescription.pdf": "Prescription PDF"}
+           "prescription.read": "Prescription", "prescription.pdf": "Prescription PDF",
+           "chat.read": "Consultation chat", "chat.attachment_read": "Chat attachment"}
 _WHAT = {"timeline": "Medical history timeline", "documents": "List of your documents",
          "document": "Document details", "fhir": "Full record export (FHIR)"}
 SHOWN_ACTIONS = (RECORD_READ, DOCUMENT_READ, *_LABELS)

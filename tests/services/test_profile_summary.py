@@ -19,7 +19,7 @@ def test_every_topic_is_listed_with_allergies_first_and_flagged():
         "chronic_conditions": ["Type 2 diabetes"],
         "surgeries": [{"procedure": "Appendectomy", "year": 2001}],
         "lifestyle": {"smoking": "never"}, "family_history": "Father: stroke at 60"})
-    assert list(lines)[0] == "Allergies"
+    assert next(iter(lines)) == "Allergies"
     assert lines["Allergies"] == ("Penicillin (severe: hives)", True)
     assert lines["Current medications"][0] == "Metformin 500 mg twice daily"
     assert lines["Past surgery"][0] == "Appendectomy (2001)"
