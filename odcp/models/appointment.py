@@ -51,7 +51,8 @@ class Appointment(SQLModel, table=True):
     rescheduled_from_id: int | None = Field(default=None, foreign_key="appointments.id")
     follow_up_of_id: int | None = Field(default=None, foreign_key="appointments.id")
     follow_up_after_days: int | None = Field(default=None, description="doctor's advice")
-    follow_up_note: str | None = Field(default=None, max_length=500)
+    # The doctor's advice with it, sealed (appointments.follow_up_note reads it).
+    follow_up_note_enc: str | None = Field(default=None, sa_column=Column(Text))
     cancelled_by_id: int | None = Field(default=None, foreign_key="users.id")
     cancel_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -16,6 +16,7 @@ from odcp.models.base import utcnow
 from odcp.models.user import Role, User
 from odcp.services import appointment_mail, audit, booking, slots
 from odcp.services.actor import Actor, require_user
+from odcp.services.crypto import decrypt_text, encrypt_text
 from odcp.services.doctor_profiles import profile_of_user, require_active_doctor
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from odcp.services.permissions import Permission, has_permission
@@ -140,6 +141,21 @@ def complete(session: Session, *, actor: Actor, appointment_id: int) -> Appointm
     return appt
 
 
+MAX_FOLLOW_UP_NOTE = 500
+
+
+def follow_up_context(patient_id: int) -> str:
+    return f"patient:{patient_id}:follow-up-note"
+
+
+def follow_up_note(appt: Appointment) -> str:
+    """The doctor's follow-up advice, for the appointment's parties (callers have checked
+    who reads it: it is clinical text, sealed at rest)."""
+    if not appt.follow_up_note_enc:
+        return ""
+    return decrypt_text(appt.follow_up_note_enc, context=follow_up_context(appt.patient_id))
+
+
 def recommend_follow_up(session: Session, *, actor: Actor, appointment_id: int,
                         after_days: int, note: str = "") -> Appointment:
     appt, part = get_for(session, actor=actor, appointment_id=appointment_id)
@@ -149,7 +165,10 @@ def recommend_follow_up(session: Session, *, actor: Actor, appointment_id: int,
         raise Conflict("A follow-up can be recommended once the appointment is confirmed.")
     if not 1 <= after_days <= 365:
         raise Invalid("The follow-up interval must be 1 to 365 days.", field="after_days")
-    appt.follow_up_after_days, appt.follow_up_note = after_days, (note or "").strip()[:500]
+    note = (note or "").strip()[:MAX_FOLLOW_UP_NOTE]
+    appt.follow_up_after_days = after_days
+    appt.follow_up_note_enc = encrypt_text(
+        note, context=follow_up_context(appt.patient_id)) if note else None
     _record(session, actor, appt, "follow_up_recommended", after_days=after_days)
     return appt
 

@@ -28,7 +28,7 @@ def _row(session, appt: Appointment, tz: ZoneInfo) -> dict[str, str]:
         "status": str(appt.status).replace("_", " "),
         "open": "yes" if str(appt.status) in OPEN else "",
         "follow_up": (f"Your doctor suggests a follow-up in {appt.follow_up_after_days} days"
-                      + (f": {appt.follow_up_note}" if appt.follow_up_note else ""))
+                      + (f": {note}" if (note := appointments.follow_up_note(appt)) else ""))
         if appt.follow_up_after_days else "",
         "note": appt.cancel_reason or "",
         "room": "" if room_rules.closed_reason(

@@ -57,3 +57,23 @@ async def test_naive_times_and_strangers_are_refused(client, personas, doctor, l
         "doctor_id": doctor.id, "starts_at": "2030-01-07T09:00:00Z", "mode": "video"})
     assert refused.status_code == 403
     assert (await client.post("/api/v1/appointments", json={})).status_code in (401, 422)
+
+
+async def test_the_follow_up_advice_reaches_the_patient(client, personas, doctor, login):
+    now = datetime.now(UTC)
+    free = (await client.get("/api/v1/slots", params={
+        "doctor_id": doctor.id, "start": (now + timedelta(days=2)).isoformat(),
+        "end": (now + timedelta(days=4)).isoformat()})).json()
+    patient = bearer((await login(personas.patient_a))["access_token"])
+    medic = bearer((await login(personas.doctor_b))["access_token"])
+    appt_id = (await client.post("/api/v1/appointments", headers=patient, json={
+        "doctor_id": doctor.id, "starts_at": free[0]["starts_at"], "mode": "video"})).json()["id"]
+    advised = await client.post(f"/api/v1/appointments/{appt_id}/follow-up", headers=medic,
+                                json={"after_days": 14, "note": "Recheck blood pressure"})
+    assert advised.status_code == 200, advised.text
+    seen = (await client.get(f"/api/v1/appointments/{appt_id}", headers=patient)).json()
+    assert (seen["follow_up_after_days"], seen["follow_up_note"]) == (
+        14, "Recheck blood pressure")
+    refused = await client.post(f"/api/v1/appointments/{appt_id}/follow-up", headers=patient,
+                                json={"after_days": 14})
+    assert refused.status_code == 403

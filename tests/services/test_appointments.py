@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from odcp.models import (
@@ -124,6 +125,10 @@ def test_no_show_complete_and_follow_up(session, personas, doctor):
     appointments.recommend_follow_up(session, actor=personas.actor(personas.doctor_b),
                                      appointment_id=appt.id, after_days=14, note="BP check")
     session.commit()
+    raw = session.execute(text("SELECT follow_up_note_enc FROM appointments WHERE id = :id"),
+                          {"id": appt.id}).scalar_one()
+    assert "BP check" not in raw  # clinical advice is sealed at rest
+    assert appointments.follow_up_note(session.get(Appointment, appt.id)) == "BP check"
     follow = appointments.book_follow_up(session, actor=personas.actor(personas.patient_a),
                                          appointment_id=appt.id, starts_at=utc_at(17))
     assert follow.follow_up_of_id == appt.id

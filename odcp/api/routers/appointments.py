@@ -35,7 +35,7 @@ class AppointmentOut(BaseModel):
     rescheduled_from_id: int | None
     follow_up_of_id: int | None
     follow_up_after_days: int | None
-    follow_up_note: str | None
+    follow_up_note: str | None = None
     cancel_reason: str | None
 
 
@@ -60,7 +60,8 @@ class FollowUpIn(BaseModel):
 
 
 def _out(appt: Appointment) -> AppointmentOut:
-    return AppointmentOut.model_validate(appt, from_attributes=True)
+    out = AppointmentOut.model_validate(appt, from_attributes=True)
+    return out.model_copy(update={"follow_up_note": appointments.follow_up_note(appt) or None})
 
 
 def _aware(value: datetime, name: str) -> datetime:
