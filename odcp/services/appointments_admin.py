@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from odcp.models.appointment import Appointment, AppointmentStatus
 from odcp.models.base import utcnow
+from odcp.models.clinical import ConsultationNote, Prescription
 from odcp.models.doctor import DoctorProfile, Specialty
 from odcp.models.user import User
 from odcp.services import appointment_mail, audit, booking, directory, slots
@@ -219,6 +220,19 @@ def free_doctors(session: Session, *, actor: Actor, appointment_id: int,
     return choices
 
 
+def _refuse_if_clinical_work(session: Session, appointment_id: int) -> None:
+    """A note (even a draft) or a prescription is the first doctor's clinical work: moving
+    the appointment would hand it to another doctor, who could read or cancel it."""
+    written = session.exec(select(func.count()).select_from(ConsultationNote).where(
+        col(ConsultationNote.appointment_id) == appointment_id)).one()
+    written += session.exec(select(func.count()).select_from(Prescription).where(
+        col(Prescription.appointment_id) == appointment_id)).one()
+    if written:
+        raise Conflict("The doctor has already written notes or a prescription for this "
+                       "appointment; cancel it and book the patient with the other doctor "
+                       "instead.")
+
+
 def reassign(session: Session, *, actor: Actor, appointment_id: int, doctor_id: int,
              reason: str, now: datetime | None = None) -> Appointment:
     """Give the appointment to `doctor_id`, same patient and time. Flushed, not committed
@@ -240,6 +254,7 @@ def reassign(session: Session, *, actor: Actor, appointment_id: int, doctor_id: 
     booking.lock_parties(session, doctor_id=doctor_id, patient_id=appt.patient_id)
     appt = _open_appointment(session, appointment_id, now)  # re-read under the lock
     old_doctor = appt.doctor_id
+    _refuse_if_clinical_work(session, appt.id)
     if _free_slot(session, target, appt, now):
         session.rollback()
         raise Conflict("That doctor is not free at exactly this time any more; choose "

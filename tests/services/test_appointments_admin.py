@@ -19,7 +19,7 @@ from odcp.models import (
     OutboxMessage,
     Role,
 )
-from odcp.services import appointments, appointments_admin, booking, slots
+from odcp.services import appointments, appointments_admin, booking, notes, slots
 from odcp.services.accounts import build_user
 from odcp.services.appointments_admin import AppointmentFilter
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -258,3 +258,13 @@ def test_two_admins_racing_for_one_slot_leave_one_winner(engine, session, person
     session.expire_all()
     assert len(session.exec(select(Appointment).where(
         Appointment.doctor_id == target.id)).all()) == 1
+
+
+def test_an_appointment_with_the_doctors_notes_stays_with_that_doctor(session, personas,
+                                                                     clinic):
+    """Moving it would hand doctor B's draft note to doctor D."""
+    appt = _book(session, personas, personas.patient_a, clinic["b"])
+    notes.save_draft(session, actor=personas.actor(personas.doctor_b), appointment_id=appt.id,
+                     sections={"subjective": "Headache for three days"}, version=0)
+    session.commit()
+    _refused(session, personas, appt.id, clinic["d"].id, Conflict, "already written notes")
