@@ -26,6 +26,9 @@ class AppointmentStatus(StrEnum):
 
 ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED,
                    AppointmentStatus.IN_PROGRESS)
+# Visits that carry clinical work: notes, prescriptions, follow-up advice, a summary.
+CLINICAL_STATUSES = (AppointmentStatus.CONFIRMED, AppointmentStatus.IN_PROGRESS,
+                     AppointmentStatus.COMPLETED)
 _ACTIVE_SQL = "status IN ('pending', 'confirmed', 'in_progress')"
 
 

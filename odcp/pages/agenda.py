@@ -10,11 +10,6 @@ from odcp.components.layout import page
 from odcp.components.video_call import rich_callout
 from odcp.state.agenda import AgendaState as G
 
-# Notes and prescriptions are written once an appointment is confirmed (odcp.services.notes).
-NOTES_STATUSES = rx.Var.create(["confirmed", "in progress", "completed"])
-# The patient's record is open to a doctor who treats them (odcp.services.care).
-RECORD_STATUSES = rx.Var.create(["pending", "confirmed", "in progress", "completed"])
-
 
 def _cancel_dialog(item: dict) -> rx.Component:
     return rx.dialog.root(
@@ -45,11 +40,11 @@ def _item(item: dict) -> rx.Component:
         rx.cond(item["room_open"] != "",
                 rx.link(rx.button(rx.icon("video", size=14), "Open room", size="1"),
                         href="/appointments/" + item["id"] + "/room")),
-        rx.cond(NOTES_STATUSES.contains(item["status"]),
+        rx.cond(item["can_write_notes"] != "",
                 rx.link(rx.button(rx.icon("notebook-pen", size=14), "Notes", size="1",
                                   variant="soft"),
                         href="/doctor/appointments/" + item["id"] + "/notes")),
-        rx.cond(RECORD_STATUSES.contains(item["status"]),
+        rx.cond(item["can_open_record"] != "",
                 rx.link(rx.button(rx.icon("folder-heart", size=14), "Record", size="1",
                                   variant="soft"),
                         href="/doctor/patients/" + item["patient_id"])),

@@ -7,9 +7,6 @@ import reflex as rx
 from odcp.components.layout import page
 from odcp.state.appointments import AppointmentsState as A
 
-# Visits that can have notes and prescriptions (odcp.pages.visit_summary).
-SUMMARY_STATUSES = rx.Var.create(["confirmed", "in progress", "completed"])
-
 
 def _card(a: dict, upcoming: bool) -> rx.Component:
     actions = rx.hstack(
@@ -34,7 +31,7 @@ def _card(a: dict, upcoming: bool) -> rx.Component:
                 ),
             ),
         )),
-        rx.cond(SUMMARY_STATUSES.contains(a["status"]),
+        rx.cond(a["has_summary"] != "",
                 rx.link(rx.button("Visit summary", size="1", variant="soft"),
                         href="/appointments/" + a["id"] + "/summary")),
         rx.cond(a["follow_up"] != "",

@@ -11,7 +11,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from odcp.models.appointment import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from odcp.models.appointment import (
+    ACTIVE_STATUSES,
+    CLINICAL_STATUSES,
+    Appointment,
+    AppointmentStatus,
+)
 from odcp.models.base import utcnow
 from odcp.models.user import Role, User
 from odcp.services import appointment_mail, audit, booking, slots
@@ -161,7 +166,7 @@ def recommend_follow_up(session: Session, *, actor: Actor, appointment_id: int,
     appt, part = get_for(session, actor=actor, appointment_id=appointment_id)
     if part != "doctor":
         raise Forbidden("Only the appointment's doctor can recommend a follow-up.")
-    if appt.status not in (S.CONFIRMED, S.IN_PROGRESS, S.COMPLETED):
+    if appt.status not in CLINICAL_STATUSES:
         raise Conflict("A follow-up can be recommended once the appointment is confirmed.")
     if not 1 <= after_days <= 365:
         raise Invalid("The follow-up interval must be 1 to 365 days.", field="after_days")

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from odcp.models.appointment import Appointment, AppointmentStatus
+from odcp.models.appointment import CLINICAL_STATUSES, Appointment
 from odcp.models.base import utcnow
 from odcp.models.clinical import ConsultationNote, NoteAddendum, NoteStatus
 from odcp.models.user import User
@@ -35,8 +35,7 @@ from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
 SECTIONS = ("subjective", "objective", "assessment", "plan")
 MAX_SECTION = 20_000
 MAX_ADDENDUM = 5_000
-WRITABLE = (AppointmentStatus.CONFIRMED, AppointmentStatus.IN_PROGRESS,
-            AppointmentStatus.COMPLETED)
+WRITABLE = CLINICAL_STATUSES
 STALE = ("These notes were changed elsewhere (another tab or device) since you opened "
          "them. Reload to see the latest version; this change was not saved.")
 

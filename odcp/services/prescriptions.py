@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from odcp.models.appointment import AppointmentStatus
+from odcp.models.appointment import CLINICAL_STATUSES
 from odcp.models.base import utcnow
 from odcp.models.clinical import MedicationLine, Prescription, PrescriptionStatus
 from odcp.models.doctor import DoctorProfile
@@ -33,8 +33,7 @@ from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from odcp.services.medication_rules import Medication, validate_lines
 from odcp.services.prescription_verify import new_public_id, reference_for
 
-ISSUABLE = (AppointmentStatus.CONFIRMED, AppointmentStatus.IN_PROGRESS,
-            AppointmentStatus.COMPLETED)
+ISSUABLE = CLINICAL_STATUSES
 MAX_INSTRUCTIONS = 1000
 MAX_VALID_DAYS = 365
 

@@ -13,7 +13,7 @@ import reflex as rx
 
 from odcp.db import session_scope
 from odcp.models.user import User
-from odcp.services import appointments, room_calls, room_rules, room_view, time_off
+from odcp.services import appointments, care, notes, room_calls, room_rules, room_view, time_off
 from odcp.services.errors import DomainError
 from odcp.state.live_tab import client_connected
 from odcp.state.room_media import actor_for
@@ -65,6 +65,8 @@ class AgendaState(SessionState):
                 "can_no_show": "yes" if status == "confirmed" and a.starts_at <= now else "",
                 "can_complete": "yes" if status in ("confirmed", "in_progress") else "",
                 "can_cancel": "yes" if status in ("pending", "confirmed") else "",
+                "can_write_notes": "yes" if a.status in notes.WRITABLE else "",
+                "can_open_record": "yes" if a.status in care.TREATING_STATUSES else "",
                 "room_open": "" if room_rules.closed_reason(
                     session, a, room_rules.find_room(session, a.id), now) else "yes",
             })

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from odcp.db import session_scope
-from odcp.models.appointment import Appointment
+from odcp.models.appointment import CLINICAL_STATUSES, Appointment
 from odcp.models.base import utcnow
 from odcp.models.doctor import DoctorProfile
 from odcp.models.user import User
@@ -27,6 +27,7 @@ def _row(session, appt: Appointment, tz: ZoneInfo) -> dict[str, str]:
         "when": local.strftime("%a %d %b %Y, %H:%M %Z"), "mode": appt.mode,
         "status": str(appt.status).replace("_", " "),
         "open": "yes" if str(appt.status) in OPEN else "",
+        "has_summary": "yes" if appt.status in CLINICAL_STATUSES else "",
         "follow_up": (f"Your doctor suggests a follow-up in {appt.follow_up_after_days} days"
                       + (f": {note}" if (note := appointments.follow_up_note(appt)) else ""))
         if appt.follow_up_after_days else "",

@@ -17,28 +17,21 @@ from odcp.models import Appointment, AppointmentStatus, AuditEntry
 from odcp.models.base import utcnow
 from odcp.services import auth, chat_presence
 from odcp.services.actor import Actor
-from odcp.services.chat_bus import ChatBus, use_bus
 from tests.api.conftest import bearer
-from tests.doctor_helpers import PDF, image, listed_profile
+from tests.chat_helpers import chat_appointment, private_bus
+from tests.doctor_helpers import PDF, image
 
 
 @pytest.fixture(autouse=True)
 def bus():
-    use_bus(ChatBus())
-    yield
-    use_bus(None)
+    with private_bus() as fresh:
+        yield fresh
 
 
 @pytest.fixture
 def appt(session, personas) -> Appointment:
-    doctor = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["chat"])
-    start = (utcnow() + timedelta(hours=2)).replace(microsecond=0)
-    found = Appointment(patient_id=personas.patient_a.id, doctor_id=doctor.id, mode="chat",
-                        starts_at=start, ends_at=start + timedelta(minutes=30),
-                        status=AppointmentStatus.CONFIRMED)
-    session.add(found)
-    session.commit()
-    return found
+    return chat_appointment(session, personas,
+                            starts_at=(utcnow() + timedelta(hours=2)).replace(microsecond=0))
 
 
 def _url(appt: Appointment, tail: str) -> str:

@@ -14,33 +14,24 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from odcp.models import Appointment, AppointmentStatus, AuditEntry, ClinicPolicy
-from odcp.models.base import utcnow
 from odcp.models.chat import ChatAttachment, ChatMessage
 from odcp.services import appointments, chat, chat_bus, chat_presence, file_store
-from odcp.services.chat_bus import ChatBus, use_bus
+from odcp.services.chat_bus import ChatBus
 from odcp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.chat_helpers import chat_appointment, private_bus
 from tests.doctor_helpers import PDF, image, listed_profile
 
 
 @pytest.fixture(autouse=True)
 def bus():
-    fresh = ChatBus()
-    use_bus(fresh)
-    yield fresh
-    use_bus(None)
+    with private_bus() as fresh:
+        yield fresh
 
 
 @pytest.fixture
 def appt(session, personas) -> Appointment:
-    doctor = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["chat"])
     listed_profile(session, personas.doctor_d, timezone="UTC", modes=["chat"])
-    start = (utcnow() + timedelta(days=1)).replace(microsecond=0)
-    found = Appointment(patient_id=personas.patient_a.id, doctor_id=doctor.id, mode="chat",
-                        starts_at=start, ends_at=start + timedelta(minutes=30),
-                        status=AppointmentStatus.PENDING)
-    session.add(found)
-    session.commit()
-    return found
+    return chat_appointment(session, personas, status=AppointmentStatus.PENDING)
 
 
 def _send(session, personas, user, appt, text="Hello", **kw):

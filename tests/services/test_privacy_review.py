@@ -3,34 +3,23 @@ about who read their medical data."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from odcp.models import Appointment, AppointmentStatus
-from odcp.models.base import utcnow
+from odcp.models import Appointment
 from odcp.services import chat, record_access
-from odcp.services.chat_bus import ChatBus, use_bus
-from tests.doctor_helpers import PDF, listed_profile
+from tests.chat_helpers import chat_appointment, private_bus
+from tests.doctor_helpers import PDF
 
 
 @pytest.fixture(autouse=True)
 def bus():
-    use_bus(ChatBus())
-    yield
-    use_bus(None)
+    with private_bus() as fresh:
+        yield fresh
 
 
 @pytest.fixture
 def appt(session, personas) -> Appointment:
-    doctor = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["chat"])
-    start = (utcnow() + timedelta(days=1)).replace(microsecond=0)
-    found = Appointment(patient_id=personas.patient_a.id, doctor_id=doctor.id, mode="chat",
-                        starts_at=start, ends_at=start + timedelta(minutes=30),
-                        status=AppointmentStatus.CONFIRMED)
-    session.add(found)
-    session.commit()
-    return found
+    return chat_appointment(session, personas)
 
 
 def test_an_administrators_reads_of_the_chat_are_on_the_patients_access_list(

@@ -10,35 +10,26 @@ from datetime import timedelta
 import pytest
 from reflex.istate.data import RouterData
 
-from odcp.models import Appointment, AppointmentStatus
+from odcp.models import Appointment
 from odcp.models.base import utcnow
 from odcp.services import chat
-from odcp.services.chat_bus import ChatBus, use_bus
 from odcp.state.room_chat import RoomChatState
 from odcp.state.session import COOKIE
-from tests.doctor_helpers import PDF, image, listed_profile
+from tests.chat_helpers import chat_appointment, private_bus
+from tests.doctor_helpers import PDF, image
 from tests.state.conftest import build_state, sent_to_browser
 
 
 @pytest.fixture(autouse=True)
 def bus():
-    fresh = ChatBus()
-    use_bus(fresh)
-    yield fresh
-    use_bus(None)
+    with private_bus() as fresh:
+        yield fresh
 
 
 def _appointment(session, personas, *, ended_days_ago: float | None = None) -> Appointment:
-    doctor = listed_profile(session, personas.doctor_b, timezone="UTC", modes=["chat"])
-    start = (utcnow() + timedelta(days=1)).replace(microsecond=0)
-    if ended_days_ago is not None:
-        start = utcnow() - timedelta(days=ended_days_ago, minutes=30)
-    found = Appointment(patient_id=personas.patient_a.id, doctor_id=doctor.id, mode="chat",
-                        starts_at=start, ends_at=start + timedelta(minutes=30),
-                        status=AppointmentStatus.CONFIRMED)
-    session.add(found)
-    session.commit()
-    return found
+    ended = None if ended_days_ago is None else \
+        utcnow() - timedelta(days=ended_days_ago, minutes=30)
+    return chat_appointment(session, personas, starts_at=ended)
 
 
 def _room(browser_cookie, user, appointment_id: int) -> RoomChatState:
